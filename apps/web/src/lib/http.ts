@@ -1,0 +1,55 @@
+// The HTTP side of the contract: JSON responses and the single mapping from domain errors to statuses.
+import { DomainError, type DomainErrorKind, RateLimited } from '@pallet/core';
+import { getCore } from './core';
+
+const STATUS: Record<DomainErrorKind, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_format: 415,
+  invalid_package: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof DomainError) {
+    const headers: Record<string, string> = {};
+    if (err instanceof RateLimited) headers['retry-after'] = String(err.retryAfterSeconds);
+    if (err.kind === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="pallet"';
+    if (err.code === 'auth_required') headers['www-authenticate'] = 'Basic realm="pallet repository", charset="UTF-8"';
+    return json(errorBody(err.code, err.message), STATUS[err.kind], headers);
+  }
+  const e = err as Error;
+  getCore().log.error({ err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'unhandled error');
+  return json(errorBody('internal_error', 'Something went wrong on our side; the request changed nothing.'), 500);
+}
+
+/** Reads a JSON body; a malformed body is a 400 in the contract's shape. */
+export async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.includes('application/json')) {
+    const { InvalidRequest } = await import('@pallet/core');
+    throw new InvalidRequest('Send a JSON body with Content-Type: application/json.');
+  }
+  try {
+    return await request.json();
+  } catch {
+    const { InvalidRequest } = await import('@pallet/core');
+    throw new InvalidRequest('The request body is not valid JSON.');
+  }
+}

@@ -1,0 +1,155 @@
+// Reads and validates Pallet's configuration once, from environment variables, into a typed object.
+// Nothing else in the code base reads process.env (house style).
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export interface Config {
+  port: number;
+  appUrl: string;
+  dlUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  /** key prefix for every BullMQ queue, so that two instances (or test runs) share one Redis */
+  redisPrefix: string;
+  storage: string;
+  s3: { endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+  /** 32 bytes that seal every signing key */
+  masterKey: Uint8Array;
+  masterKeySource: 'env' | 'dev-file';
+  signup: 'open' | 'closed';
+  maxUploadBytes: number;
+  authSecret: string;
+  logLevel: string;
+  /** how long the worker waits for more uploads before publishing a distribution */
+  publishDebounceMs: number;
+  /** how long superseded by-hash / checksum-named files stay served (longer than any CDN TTL) */
+  retainSupersededMs: number;
+  /** optional Valid-Until horizon for Release files, in seconds; 0 = no Valid-Until */
+  releaseValidSeconds: number;
+  production: boolean;
+  dataDir: string;
+}
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_URL: z.url().optional(),
+  DL_URL: z.url().optional(),
+  DATABASE_URL: z.string().min(1).default('postgresql://postgres@127.0.0.1:5432/pallet'),
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  PALLET_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('pallet'),
+  PALLET_DATA_DIR: z.string().optional(),
+  PALLET_STORAGE: z.string().optional(),
+  PALLET_S3_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  PALLET_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  PALLET_MASTER_KEY: z.string().optional(),
+  PALLET_SIGNUP: z.enum(['open', 'closed']).default('open'),
+  PALLET_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  PALLET_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(300),
+  PALLET_RETAIN_SUPERSEDED_HOURS: z.coerce.number().min(0).default(72),
+  PALLET_RELEASE_VALID_DAYS: z.coerce.number().min(0).default(0),
+});
+
+export class ConfigError extends Error {}
+
+/** The monorepo root (where turbo.json lives), so relative defaults work from any app's cwd. */
+export function findProjectRoot(start = process.cwd()): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, 'turbo.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(start);
+    dir = parent;
+  }
+}
+
+function parseMasterKey(text: string): Uint8Array {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Uint8Array.from(Buffer.from(trimmed, 'hex'));
+  const b64 = Buffer.from(trimmed, 'base64');
+  if (b64.length === 32 && /^[A-Za-z0-9+/=_-]+$/.test(trimmed)) return Uint8Array.from(b64);
+  throw new ConfigError('PALLET_MASTER_KEY must be 32 bytes as 64 hex characters or base64');
+}
+
+function loadDevMasterKey(dataDir: string, warn: (msg: string) => void): Uint8Array {
+  const file = join(dataDir, 'master.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    warn(
+      `PALLET_MASTER_KEY is not set: generated a development master key in ${file}. ` +
+        'Set PALLET_MASTER_KEY in production and keep it out of the database and the repository.',
+    );
+  }
+  return parseMasterKey(readFileSync(file, 'utf8'));
+}
+
+let cached: Config | undefined;
+
+/** Parses the environment once; later calls return the same object. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  warn: (msg: string) => void = (m) => console.warn(`[pallet] ${m}`),
+): Config {
+  if (cached && env === process.env) return cached;
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  const root = findProjectRoot();
+  const dataDir = e.PALLET_DATA_DIR
+    ? isAbsolute(e.PALLET_DATA_DIR)
+      ? e.PALLET_DATA_DIR
+      : resolve(root, e.PALLET_DATA_DIR)
+    : join(root, 'var');
+  const production = e.NODE_ENV === 'production' && env.PALLET_ALLOW_DEV_KEY !== '1';
+  if (!e.PALLET_MASTER_KEY && production) {
+    throw new ConfigError('PALLET_MASTER_KEY is required when NODE_ENV=production');
+  }
+  const masterKey = e.PALLET_MASTER_KEY ? parseMasterKey(e.PALLET_MASTER_KEY) : loadDevMasterKey(dataDir, warn);
+  const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  let storage = e.PALLET_STORAGE ?? join(dataDir, 'storage');
+  if (!storage.startsWith('s3://') && !storage.startsWith('file://') && !isAbsolute(storage)) {
+    storage = resolve(root, storage);
+  }
+  const authSecret =
+    e.NEXTAUTH_SECRET ?? createHmac('sha256', masterKey).update('pallet:nextauth-secret').digest('hex');
+  const config: Config = {
+    port: e.PORT,
+    appUrl,
+    dlUrl: (e.DL_URL ?? `${appUrl}/dl`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.PALLET_REDIS_PREFIX,
+    storage,
+    s3: {
+      endpoint: e.PALLET_S3_ENDPOINT,
+      region: e.AWS_REGION,
+      accessKeyId: e.AWS_ACCESS_KEY_ID,
+      secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+      forcePathStyle: e.PALLET_S3_FORCE_PATH_STYLE ? e.PALLET_S3_FORCE_PATH_STYLE === 'true' : !!e.PALLET_S3_ENDPOINT,
+    },
+    masterKey,
+    masterKeySource: e.PALLET_MASTER_KEY ? 'env' : 'dev-file',
+    signup: e.PALLET_SIGNUP,
+    maxUploadBytes: e.PALLET_MAX_UPLOAD_BYTES,
+    authSecret,
+    logLevel: e.LOG_LEVEL,
+    publishDebounceMs: e.PALLET_PUBLISH_DEBOUNCE_MS,
+    retainSupersededMs: e.PALLET_RETAIN_SUPERSEDED_HOURS * 3600 * 1000,
+    releaseValidSeconds: Math.round(e.PALLET_RELEASE_VALID_DAYS * 86400),
+    production,
+    dataDir,
+  };
+  if (env === process.env) cached = config;
+  return config;
+}

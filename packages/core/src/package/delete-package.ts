@@ -1,0 +1,30 @@
+// Marks a package for deletion; the next publication drops it from the indexes and removes the row.
+import type { Actor } from '../auth/actor';
+import { authorizeRepository } from '../auth/authorize';
+import { recordAuditEvent } from '../audit/record-audit-event';
+import type { CoreContext } from '../context/core-context';
+import { NotFound } from '../errors/domain-errors';
+import { requestPublication } from '../publication/request-publication';
+
+export async function deletePackage(ctx: CoreContext, actor: Actor, orgSlug: string, repoSlug: string, id: string): Promise<void> {
+  const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'write');
+  const generation = await ctx.db.$transaction(async (tx) => {
+    const pkg = await tx.package.findFirst({ where: { id, repositoryId: repository.id } });
+    if (!pkg) throw new NotFound('package');
+    await tx.package.update({ where: { id: pkg.id }, data: { status: 'DELETING' } });
+    const dist = await tx.distribution.update({
+      where: { id: pkg.distributionId },
+      data: { generation: { increment: 1 } },
+    });
+    await recordAuditEvent(tx, {
+      orgId: org.id,
+      actor,
+      action: 'package.delete',
+      target: `package ${pkg.name} ${pkg.version} ${pkg.architecture}`,
+      targetId: pkg.id,
+      details: { repository: repository.slug },
+    });
+    return { distributionId: dist.id, generation: dist.generation };
+  });
+  await requestPublication(ctx, generation.distributionId, generation.generation);
+}

@@ -1,0 +1,38 @@
+// The API shape of a package.
+import type { Blob, Distribution, Package } from '@pallet/db';
+
+export interface PackageView {
+  id: string;
+  format: 'deb' | 'rpm';
+  name: string;
+  version: string;
+  architecture: string;
+  distribution: string;
+  component?: string;
+  sha256: string;
+  size: number;
+  status: 'processing' | 'published' | 'failed' | 'deleting';
+  error?: string;
+  filename: string | null;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+export function toPackageView(p: Package & { blob: Blob; distribution: Distribution }): PackageView {
+  return {
+    id: p.id,
+    format: p.format === 'DEB' ? 'deb' : 'rpm',
+    name: p.name,
+    version: p.version,
+    architecture: p.architecture,
+    distribution: p.distribution.name,
+    ...(p.component ? { component: p.component } : {}),
+    sha256: p.blob.sha256,
+    size: Number(p.blob.size),
+    status: p.status.toLowerCase() as PackageView['status'],
+    ...(p.error ? { error: p.error } : {}),
+    filename: p.filename,
+    createdAt: p.createdAt.toISOString(),
+    publishedAt: p.publishedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,172 @@
+// Registers a staged upload as a Package of a distribution: idempotent for identical bytes, 409 for other
+// bytes under the same name+version+arch unless overwrite, then queues it for ingestion.
+import { poolPath } from '@pallet/deb';
+import { rpmLocationHref } from '@pallet/rpm';
+import { z } from 'zod';
+import type { Actor } from '../auth/actor';
+import { authorizeRepository } from '../auth/authorize';
+import { recordAuditEvent } from '../audit/record-audit-event';
+import type { CoreContext } from '../context/core-context';
+import { distroAccepts, parseDistributionName } from '../distribution/distribution-name';
+import { ensureDistribution } from '../distribution/ensure-distribution';
+import { Conflict, InvalidRequest } from '../errors/domain-errors';
+import { type PackageView, toPackageView } from './package-view';
+import { discardStagedUpload, type StagedUpload } from './stage-upload';
+
+export const uploadFields = z.object({
+  distribution: z.string().min(1, 'distribution is required'),
+  component: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'component must be lowercase letters, digits and dashes')
+    .optional(),
+  overwrite: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .optional()
+    .transform((v) => v === true || v === 'true' || v === '1'),
+});
+
+/** Checks credentials before the body is read, so a 2 GiB upload is not streamed only to be refused. */
+export async function authorizeUpload(ctx: CoreContext, actor: Actor, orgSlug: string, repoSlug: string) {
+  return authorizeRepository(ctx, actor, orgSlug, repoSlug, 'write');
+}
+
+interface Identity {
+  name: string;
+  version: string;
+  architecture: string;
+  filename: string;
+  component: string | null;
+  metadata: object;
+}
+
+function identify(staged: StagedUpload, release: string, component: string): Identity {
+  if (staged.format === 'deb') {
+    const d = staged.deb;
+    return {
+      name: d.name,
+      version: d.version,
+      architecture: d.architecture,
+      component,
+      filename: poolPath({ release, component, source: d.source, name: d.name, version: d.version, architecture: d.architecture }),
+      metadata: { deb: d },
+    };
+  }
+  const r = staged.rpm;
+  const version = `${r.epoch ? `${r.epoch}:` : ''}${r.version}-${r.release}`;
+  return {
+    name: r.name,
+    version,
+    architecture: r.isSource ? 'src' : r.arch,
+    component: null,
+    filename: rpmLocationHref(r),
+    metadata: { rpm: r },
+  };
+}
+
+export async function uploadPackage(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+  staged: StagedUpload,
+  rawFields: unknown,
+): Promise<{ created: boolean; package: PackageView }> {
+  let keepStaged = false;
+  let blobCreated = false;
+  try {
+    const fields = uploadFields.safeParse(rawFields);
+    if (!fields.success) throw new InvalidRequest(fields.error.issues[0]?.message ?? 'Invalid upload fields.');
+    const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'write');
+    const dist = parseDistributionName(fields.data.distribution);
+    if (!distroAccepts(dist.distro, staged.format)) {
+      throw new InvalidRequest(`Distribution ${dist.name} does not take .${staged.format} packages.`, 'wrong_distribution');
+    }
+    if (staged.format === 'rpm' && fields.data.component) {
+      throw new InvalidRequest('component applies to .deb packages only.');
+    }
+    const id = identify(staged, dist.release, fields.data.component ?? 'main');
+    const result = await ctx.db.$transaction(async (tx) => {
+      const distribution = await ensureDistribution(tx, repository.id, staged.format, dist, id.component);
+      let blob = await tx.blob.findUnique({ where: { sha256: staged.sha256 } });
+      if (!blob) {
+        blob = await tx.blob.create({
+          data: {
+            sha256: staged.sha256,
+            sha512: staged.sha512,
+            sha1: staged.sha1,
+            md5: staged.md5,
+            size: BigInt(staged.size),
+            storageKey: staged.storageKey,
+          },
+        });
+        blobCreated = true;
+      }
+      const existing = await tx.package.findUnique({
+        where: {
+          distributionId_name_version_architecture: {
+            distributionId: distribution.id,
+            name: id.name,
+            version: id.version,
+            architecture: id.architecture,
+          },
+        },
+        include: { blob: true, distribution: true },
+      });
+      if (existing && existing.blobId === blob.id && existing.status !== 'DELETING') {
+        return { created: false, pkg: existing };
+      }
+      if (existing && existing.status !== 'DELETING' && !fields.data.overwrite) {
+        throw new Conflict(
+          `${id.name} ${id.version} (${id.architecture}) already exists in ${dist.name} with other content; set overwrite=true to replace it.`,
+          'package_exists',
+        );
+      }
+      const data = {
+        format: staged.format === 'deb' ? ('DEB' as const) : ('RPM' as const),
+        component: id.component,
+        status: 'PROCESSING' as const,
+        error: null,
+        blobId: blob.id,
+        servedBlobId: null,
+        filename: id.filename,
+        metadata: id.metadata,
+        indexEntry: null,
+        indexExtra: undefined,
+        uploadedBy: actor.kind === 'user' ? actor.email : actor.kind === 'token' ? actor.name : null,
+        publishedAt: null,
+      };
+      const pkg = existing
+        ? await tx.package.update({ where: { id: existing.id }, data, include: { blob: true, distribution: true } })
+        : await tx.package.create({
+            data: {
+              ...data,
+              repositoryId: repository.id,
+              distributionId: distribution.id,
+              name: id.name,
+              version: id.version,
+              architecture: id.architecture,
+            },
+            include: { blob: true, distribution: true },
+          });
+      await recordAuditEvent(tx, {
+        orgId: org.id,
+        actor,
+        action: existing ? 'package.overwrite' : 'package.upload',
+        target: `package ${id.name} ${id.version} ${id.architecture}`,
+        targetId: pkg.id,
+        details: { repository: repository.slug, distribution: dist.name, sha256: staged.sha256, size: staged.size },
+      });
+      return { created: true, pkg };
+    });
+    keepStaged = blobCreated;
+    if (result.created) {
+      await ctx.queues.enqueueIngest({ packageId: result.pkg.id }).catch((err) => {
+        // The worker's start-up sweep re-queues packages left in processing.
+        ctx.log.error({ err: (err as Error).message, packageId: result.pkg.id }, 'could not queue ingestion');
+      });
+    }
+    return { created: result.created, package: toPackageView(result.pkg) };
+  } finally {
+    if (!keepStaged) await discardStagedUpload(ctx, staged);
+  }
+}

@@ -1,0 +1,86 @@
+// Builds an APT distribution's files from pre-rendered Packages stanzas: Packages(.gz/.xz) per
+// component/arch with by-hash copies, then Release, InRelease and Release.gpg over the same bytes.
+import { buildReleaseFile, compressIndex } from '@pallet/deb';
+import { clearsignText, detachSign } from '@pallet/openpgp';
+import { type Digests, digestsOf, type PublicationFileSpec } from './publication-file';
+
+export interface DebIndexRow {
+  component: string | null;
+  architecture: string;
+  indexEntry: string;
+}
+
+export interface DebPublicationInput {
+  release: string;
+  origin: string;
+  label: string;
+  description: string;
+  components: string[];
+  defaultArchitectures: string[];
+  rows: DebIndexRow[];
+  date: Date;
+  validUntil?: Date;
+  signingKeys: { privateKeyArmored: string; fingerprint: string }[];
+}
+
+const TEXT = 'text/plain; charset=utf-8';
+
+export async function buildDebPublication(input: DebPublicationInput): Promise<PublicationFileSpec[]> {
+  const archs = new Set(input.defaultArchitectures);
+  for (const r of input.rows) if (r.architecture !== 'all') archs.add(r.architecture);
+  const architectures = [...archs].sort();
+  const components = [...new Set(input.components.length ? input.components : ['main'])].sort();
+  const dists = `dists/${input.release}`;
+  const files: PublicationFileSpec[] = [];
+  const listed: (Digests & { path: string })[] = [];
+  for (const component of components) {
+    for (const arch of architectures) {
+      const stanzas = input.rows
+        .filter((r) => (r.component ?? 'main') === component && (r.architecture === arch || r.architecture === 'all'))
+        .map((r) => r.indexEntry.trimEnd());
+      const plain = Buffer.from(stanzas.length ? `${stanzas.join('\n\n')}\n` : '', 'utf8');
+      const { gz, xz } = await compressIndex(plain);
+      const dir = `${component}/binary-${arch}`;
+      for (const [name, bytes, type] of [
+        ['Packages', plain, TEXT],
+        ['Packages.gz', gz, 'application/gzip'],
+        ['Packages.xz', xz, 'application/x-xz'],
+      ] as const) {
+        const d = digestsOf(bytes);
+        listed.push({ ...d, path: `${dir}/${name}` });
+        files.push({ path: `${dists}/${dir}/${name}`, bytes, contentType: type, immutable: false });
+        for (const [hashName, hex] of [
+          ['SHA256', d.sha256],
+          ['SHA512', d.sha512],
+          ['MD5Sum', d.md5],
+        ] as const) {
+          files.push({ path: `${dists}/${dir}/by-hash/${hashName}/${hex}`, bytes, contentType: type, immutable: true });
+        }
+      }
+    }
+  }
+  const release = buildReleaseFile({
+    origin: input.origin,
+    label: input.label,
+    suite: input.release,
+    codename: input.release,
+    date: input.date,
+    validUntil: input.validUntil,
+    architectures,
+    components,
+    description: input.description,
+    acquireByHash: true,
+    files: listed,
+  });
+  const keys = input.signingKeys.map((k) => k.privateKeyArmored);
+  const inRelease = await clearsignText(release, keys);
+  const releaseGpg = (await detachSign(release, keys, { armor: true })) as string;
+  // Release/InRelease/Release.gpg are listed last: the publication switch makes them visible after
+  // every file they describe is stored.
+  files.push(
+    { path: `${dists}/Release`, bytes: Buffer.from(release, 'utf8'), contentType: TEXT, immutable: false },
+    { path: `${dists}/Release.gpg`, bytes: Buffer.from(releaseGpg, 'utf8'), contentType: 'application/pgp-signature', immutable: false },
+    { path: `${dists}/InRelease`, bytes: Buffer.from(inRelease, 'utf8'), contentType: TEXT, immutable: false },
+  );
+  return files;
+}

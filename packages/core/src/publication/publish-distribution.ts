@@ -1,0 +1,120 @@
+// Publishes one distribution: under a per-distribution lock, builds every index from database rows
+// (never re-reading package files), stores the files content-addressed, then switches the
+// distribution's current publication in one transaction. Bursts coalesce: a job whose generation is
+// already published does nothing.
+import type { CoreContext } from '../context/core-context';
+import { DEFAULT_DEB_ARCHITECTURES } from '../distribution/ensure-distribution';
+import { recordAuditEvent } from '../audit/record-audit-event';
+import { loadSigningKeys } from '../signing-key/load-signing-keys';
+import { buildDebPublication } from './build-deb-publication';
+import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
+import { storeContentAddressed } from './publication-file';
+
+const LOCK_TIMEOUT_MS = 10 * 60_000;
+
+export interface PublishResult {
+  skipped: boolean;
+  publicationId?: string;
+  packageCount?: number;
+}
+
+/** Release `Date` must strictly increase between publications (apt ignores an older one). */
+function nextDate(previous: Date | null | undefined): Date {
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  if (previous && now.getTime() <= previous.getTime()) return new Date(Math.floor(previous.getTime() / 1000) * 1000 + 1000);
+  return now;
+}
+
+export async function publishDistribution(ctx: CoreContext, distributionId: string): Promise<PublishResult> {
+  return ctx.db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${distributionId}))`;
+      const dist = await tx.distribution.findUnique({
+        where: { id: distributionId },
+        include: { currentPublication: true, repository: { include: { org: true } } },
+      });
+      if (!dist) return { skipped: true };
+      if (dist.currentPublication && dist.currentPublication.generation >= dist.generation) return { skipped: true };
+      const generation = dist.generation;
+      const rows = await tx.package.findMany({
+        where: { distributionId, status: { in: ['PROCESSING', 'PUBLISHED'] }, indexEntry: { not: null } },
+        select: { id: true, component: true, architecture: true, indexEntry: true, indexExtra: true, status: true },
+        orderBy: [{ name: 'asc' }, { version: 'asc' }, { architecture: 'asc' }, { id: 'asc' }],
+      });
+      const keys = await loadSigningKeys(ctx, dist.repositoryId);
+      const date = nextDate(dist.currentPublication?.publishedAt);
+      const repo = dist.repository;
+      const files =
+        dist.format === 'DEB'
+          ? await buildDebPublication({
+              release: dist.release,
+              origin: `${repo.org.slug}/${repo.slug}`,
+              label: `${repo.org.slug}/${repo.slug}`,
+              description: `${repo.org.slug}/${repo.slug} ${dist.name} (Pallet)`,
+              components: dist.components,
+              defaultArchitectures: DEFAULT_DEB_ARCHITECTURES,
+              rows: rows.map((r) => ({ component: r.component, architecture: r.architecture, indexEntry: r.indexEntry ?? '' })),
+              date,
+              validUntil: ctx.config.releaseValidSeconds
+                ? new Date(date.getTime() + ctx.config.releaseValidSeconds * 1000)
+                : undefined,
+              signingKeys: keys,
+            })
+          : await buildRpmPublication({
+              rows: rows.map((r) => ({ indexEntry: r.indexEntry ?? '', indexExtra: r.indexExtra as unknown as RpmIndexRow['indexExtra'] })),
+              date,
+              signingKeys: keys,
+            });
+      const stored = new Map<string, Awaited<ReturnType<typeof storeContentAddressed>>>();
+      for (const f of files) {
+        if (!stored.has(f.path)) stored.set(f.path, await storeContentAddressed(ctx, f.bytes, f.contentType));
+      }
+      const top = files.find((f) => f.path.endsWith('/InRelease') || f.path === 'repodata/repomd.xml');
+      const publication = await tx.publication.create({
+        data: {
+          distributionId,
+          generation,
+          status: 'PUBLISHED',
+          packageCount: rows.length,
+          releaseSha256: top ? stored.get(top.path)?.sha256 : null,
+          publishedAt: date,
+        },
+      });
+      await tx.publicationFile.createMany({
+        data: files.map((f) => {
+          const s = stored.get(f.path)!;
+          return {
+            publicationId: publication.id,
+            distributionId,
+            path: f.path,
+            storageKey: s.storageKey,
+            size: s.size,
+            sha256: s.sha256,
+            contentType: f.contentType,
+            immutable: f.immutable,
+          };
+        }),
+      });
+      await tx.publication.updateMany({
+        where: { distributionId, status: 'PUBLISHED', id: { not: publication.id } },
+        data: { status: 'SUPERSEDED', supersededAt: new Date() },
+      });
+      await tx.distribution.update({ where: { id: distributionId }, data: { currentPublicationId: publication.id } });
+      await tx.package.updateMany({
+        where: { id: { in: rows.filter((r) => r.status === 'PROCESSING').map((r) => r.id) } },
+        data: { status: 'PUBLISHED', publishedAt: date },
+      });
+      await tx.package.deleteMany({ where: { distributionId, status: 'DELETING' } });
+      await recordAuditEvent(tx, {
+        orgId: repo.orgId,
+        actor: { kind: 'system' },
+        action: 'publication.create',
+        target: `publication ${repo.slug} ${dist.name}`,
+        targetId: publication.id,
+        details: { packageCount: rows.length, generation },
+      });
+      return { skipped: false, publicationId: publication.id, packageCount: rows.length };
+    },
+    { timeout: LOCK_TIMEOUT_MS, maxWait: LOCK_TIMEOUT_MS },
+  );
+}

@@ -1,0 +1,169 @@
+// Everything a client machine needs for one distribution (contract "Setup answer"): URLs, key
+// fingerprints, apt/dnf/zypper configuration and a one-shot install script. Secrets are placeholders.
+import type { Actor } from '../auth/actor';
+import { authorizeRepository } from '../auth/authorize';
+import type { CoreContext } from '../context/core-context';
+import { distroAccepts, type Format, parseDistributionName } from '../distribution/distribution-name';
+import { InvalidRequest } from '../errors/domain-errors';
+import { loadPublicKeys } from '../signing-key/load-signing-keys';
+
+export const TOKEN_PLACEHOLDER = 'YOUR_READ_TOKEN';
+
+export interface SetupAnswer {
+  format: Format;
+  distribution: string;
+  visibility: 'public' | 'private';
+  baseUrl: string;
+  keyUrl: string;
+  keyringUrl: string;
+  keyFingerprints: string[];
+  apt?: { sourcesLine: string; deb822: string; keyringPath: string; authConf?: string; authConfPath?: string };
+  yum?: { repoFile: string; repoFilePath: string };
+  zypper?: { repoFile: string; repoFilePath: string; credentialsFile?: string; credentialsPath?: string };
+  credentials?: { username: string; password: string; note: string };
+  script: string;
+}
+
+export async function buildSetup(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+  query: { distribution?: string; format?: string },
+): Promise<SetupAnswer> {
+  if (!query.distribution) throw new InvalidRequest('distribution is required, e.g. ?distribution=debian/bookworm');
+  const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'read');
+  const dist = parseDistributionName(query.distribution);
+  const format: Format =
+    query.format === 'rpm' || query.format === 'deb' ? query.format : distroAccepts(dist.distro, 'deb') ? 'deb' : 'rpm';
+  if (!distroAccepts(dist.distro, format)) throw new InvalidRequest(`Unknown distribution ${dist.name}.`, 'invalid_distribution');
+  const keys = await loadPublicKeys(ctx, repository.id);
+  const isPrivate = repository.visibility === 'PRIVATE';
+  const root = `${ctx.config.dlUrl}/${org.slug}/${repository.slug}`;
+  const id = `${org.slug}-${repository.slug}`;
+  const keyUrl = `${root}/gpg.asc`;
+  const keyringUrl = `${root}/gpg.gpg`;
+  const common = {
+    format,
+    distribution: dist.name,
+    visibility: isPrivate ? ('private' as const) : ('public' as const),
+    keyUrl,
+    keyringUrl,
+    keyFingerprints: keys.map((k) => k.fingerprint),
+    ...(isPrivate
+      ? {
+          credentials: {
+            username: 'token',
+            password: TOKEN_PLACEHOLDER,
+            note: 'Create a repo:read token (Tokens page or POST /orgs/{org}/tokens) and use it as the password; any user name works.',
+          },
+        }
+      : {}),
+  };
+  const curlAuth = isPrivate ? ` -u "token:\${PALLET_TOKEN:?set PALLET_TOKEN to a read token}"` : '';
+  if (format === 'deb') {
+    const baseUrl = `${root}/deb/${dist.distro}`;
+    const dist2 = await ctx.db.distribution.findFirst({ where: { repositoryId: repository.id, format: 'DEB', name: dist.name } });
+    const components = (dist2?.components.length ? dist2.components : ['main']).join(' ');
+    const keyringPath = `/usr/share/keyrings/${id}.gpg`;
+    const sourcesLine = `deb [signed-by=${keyringPath}] ${baseUrl} ${dist.release} ${components}`;
+    const deb822 = [
+      'Types: deb',
+      `URIs: ${baseUrl}`,
+      `Suites: ${dist.release}`,
+      `Components: ${components}`,
+      `Signed-By: ${keyringPath}`,
+      '',
+    ].join('\n');
+    const machine = baseUrl.replace(/^https?:\/\//, '');
+    const authConfPath = `/etc/apt/auth.conf.d/${id}.conf`;
+    const authConf = isPrivate ? `machine ${machine}\nlogin token\npassword ${TOKEN_PLACEHOLDER}\n` : undefined;
+    const script = [
+      '#!/bin/sh',
+      `# Sets up the ${org.slug}/${repository.slug} APT repository for ${dist.name}.`,
+      'set -eu',
+      `curl -fsSL${curlAuth} '${keyringUrl}' -o '${keyringPath}'`,
+      `chmod 0644 '${keyringPath}'`,
+      ...(isPrivate
+        ? [
+            `umask 077`,
+            `printf 'machine %s\\nlogin token\\npassword %s\\n' '${machine}' "$PALLET_TOKEN" > '${authConfPath}'`,
+          ]
+        : []),
+      `cat > '/etc/apt/sources.list.d/${id}.sources' <<'EOF'`,
+      deb822.trimEnd(),
+      'EOF',
+      'apt-get update',
+      '',
+    ].join('\n');
+    return {
+      ...common,
+      baseUrl,
+      apt: { sourcesLine, deb822, keyringPath, ...(authConf ? { authConf, authConfPath } : {}) },
+      script,
+    };
+  }
+  const baseUrl = `${root}/rpm/${dist.distro}/${dist.release}`;
+  const creds = isPrivate ? `username=token\npassword=${TOKEN_PLACEHOLDER}\n` : '';
+  const repoFile = [
+    `[${id}]`,
+    `name=${org.slug}/${repository.slug} (${dist.name})`,
+    `baseurl=${baseUrl}`,
+    'enabled=1',
+    'gpgcheck=1',
+    'repo_gpgcheck=1',
+    `gpgkey=${keyUrl}`,
+    'metadata_expire=300',
+    '',
+  ].join('\n') + creds;
+  const zypperRepo = [
+    `[${id}]`,
+    `name=${org.slug}/${repository.slug} (${dist.name})`,
+    `baseurl=${baseUrl}${isPrivate ? `?credentials=${id}` : ''}`,
+    'type=rpm-md',
+    'enabled=1',
+    'autorefresh=1',
+    'gpgcheck=1',
+    'repo_gpgcheck=1',
+    'pkg_gpgcheck=1',
+    `gpgkey=${keyUrl}`,
+    '',
+  ].join('\n');
+  const script = [
+    '#!/bin/sh',
+    `# Sets up the ${org.slug}/${repository.slug} RPM repository for ${dist.name} (dnf/yum or zypper).`,
+    'set -eu',
+    `if command -v zypper >/dev/null 2>&1; then`,
+    ...(isPrivate
+      ? [
+          '  umask 077',
+          `  printf 'username=token\\npassword=%s\\n' "$PALLET_TOKEN" > '/etc/zypp/credentials.d/${id}'`,
+        ]
+      : []),
+    `  cat > '/etc/zypp/repos.d/${id}.repo' <<'EOF'`,
+    zypperRepo.trimEnd(),
+    'EOF',
+    `  rpm --import '${keyUrl}'`,
+    `  zypper --non-interactive refresh '${id}'`,
+    'else',
+    ...(isPrivate ? ['  umask 077'] : []),
+    `  cat > '/etc/yum.repos.d/${id}.repo' <<'EOF'`,
+    repoFile.replace(TOKEN_PLACEHOLDER, '__PALLET_TOKEN__').trimEnd(),
+    'EOF',
+    ...(isPrivate ? [`  sed -i "s|__PALLET_TOKEN__|$PALLET_TOKEN|" '/etc/yum.repos.d/${id}.repo'`] : []),
+    `  dnf -y makecache --repo '${id}' || yum -y makecache`,
+    'fi',
+    '',
+  ].join('\n');
+  return {
+    ...common,
+    baseUrl,
+    yum: { repoFile, repoFilePath: `/etc/yum.repos.d/${id}.repo` },
+    zypper: {
+      repoFile: zypperRepo,
+      repoFilePath: `/etc/zypp/repos.d/${id}.repo`,
+      ...(isPrivate ? { credentialsFile: creds, credentialsPath: `/etc/zypp/credentials.d/${id}` } : {}),
+    },
+    script,
+  };
+}

@@ -1,0 +1,165 @@
+// Streaming .deb reader: walks the ar members once, buffers only control.tar (bounded), checks
+// data.tar's magic while passing its bytes through, and returns the validated control fields.
+import {
+  type ArMemberHeader,
+  readArMagic,
+  readArMemberData,
+  readArMemberHeader,
+  streamArMemberData,
+} from './ar-archive';
+import { ByteReader } from './byte-reader';
+import {
+  compressionFromMemberName,
+  type DebCompression,
+  hasCompressionMagic,
+  MAGIC_PROBE_LENGTH,
+} from './compression';
+import { type ControlMetadata, readControlMetadata } from './control-fields';
+import { readControlFromTar } from './control-tar';
+import { Deb822SyntaxError, type DebField, parseDeb822 } from './deb822';
+import { decompressBounded } from './decompress-bounded';
+import { corrupt, DebFormatError } from './errors';
+
+export interface DebParseLimits {
+  /** Bound on control.tar, both as stored and once decompressed. Default 16 MiB. */
+  maxControlTarBytes?: number;
+  /** Bound on the control file inside control.tar. Default 1 MiB. */
+  maxControlBytes?: number;
+}
+
+export interface DebPackage extends ControlMetadata {
+  /** Control-file fields in file order, original spelling; values as described in deb822.ts. */
+  fields: DebField[];
+  controlCompression: DebCompression;
+  dataCompression: DebCompression;
+}
+
+const CONTROL_COMPRESSIONS: readonly DebCompression[] = ['none', 'gzip', 'xz', 'zstd'];
+const DATA_COMPRESSIONS: readonly DebCompression[] = ['none', 'gzip', 'xz', 'bzip2', 'lzma', 'zstd'];
+const MAX_DEBIAN_BINARY_BYTES = 4096;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+async function nextMember(reader: ByteReader, expected: string): Promise<ArMemberHeader> {
+  const member = await readArMemberHeader(reader);
+  if (!member) throw corrupt(`The package ends before its ${expected} member.`);
+  return member;
+}
+
+/** Next member that is not an ignorable `_…` member (e.g. debsigs signatures). */
+async function nextSignificantMember(reader: ByteReader, expected: string): Promise<ArMemberHeader> {
+  for (;;) {
+    const member = await nextMember(reader, expected);
+    if (!member.name.startsWith('_')) return member;
+    await streamArMemberData(reader, member, () => undefined);
+  }
+}
+
+async function readDebianBinary(reader: ByteReader): Promise<void> {
+  const member = await nextMember(reader, 'debian-binary');
+  if (member.name !== 'debian-binary') {
+    throw corrupt(`The first ar member is ${member.name}, not debian-binary.`);
+  }
+  if (member.size > MAX_DEBIAN_BINARY_BYTES) throw corrupt('The debian-binary member is implausibly large.');
+  const text = new TextDecoder('latin1').decode(await readArMemberData(reader, member));
+  const match = /^(\d+)\.\d+/.exec(text);
+  if (!match) throw corrupt('The debian-binary member does not hold a format version.');
+  if (match[1] !== '2')
+    throw corrupt(`The package uses .deb format ${match[0]}; only format 2.x is supported.`);
+}
+
+async function readControlMember(
+  reader: ByteReader,
+  maxControlTarBytes: number,
+): Promise<{ name: string; compression: DebCompression; data: Uint8Array }> {
+  const member = await nextSignificantMember(reader, 'control.tar');
+  const compression = compressionFromMemberName(member.name, 'control.tar', CONTROL_COMPRESSIONS);
+  if (!compression) throw corrupt(`Expected a control.tar member after debian-binary, found ${member.name}.`);
+  if (member.size > maxControlTarBytes) {
+    throw corrupt(`${member.name} is larger than the ${maxControlTarBytes}-byte limit.`);
+  }
+  return { name: member.name, compression, data: await readArMemberData(reader, member) };
+}
+
+function parseControlText(bytes: Uint8Array): DebField[] {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw corrupt('The control file is not valid UTF-8.');
+  }
+  let stanzas: DebField[][];
+  try {
+    stanzas = parseDeb822(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    if (error instanceof Deb822SyntaxError)
+      throw corrupt(`The control file is malformed at ${error.message}.`);
+    throw error;
+  }
+  if (stanzas.length === 0) throw corrupt('The control file is empty.');
+  if (stanzas.length > 1) throw corrupt('The control file holds more than one stanza.');
+  return stanzas[0] as DebField[];
+}
+
+async function skipDataMember(reader: ByteReader): Promise<DebCompression> {
+  const member = await nextSignificantMember(reader, 'data.tar');
+  const compression = compressionFromMemberName(member.name, 'data.tar', DATA_COMPRESSIONS);
+  if (!compression) throw corrupt(`Expected a data.tar member after control.tar, found ${member.name}.`);
+  const head = new Uint8Array(Math.min(member.size, MAGIC_PROBE_LENGTH));
+  let headLength = 0;
+  await streamArMemberData(reader, member, (bytes) => {
+    if (headLength < head.length) {
+      const take = Math.min(head.length - headLength, bytes.length);
+      head.set(bytes.subarray(0, take), headLength);
+      headLength += take;
+    }
+  });
+  if (!hasCompressionMagic(head, compression)) {
+    throw corrupt(`${member.name} does not contain ${compression === 'none' ? 'tar' : compression} data.`);
+  }
+  return compression;
+}
+
+async function skipTrailingMembers(reader: ByteReader): Promise<void> {
+  for (let member = await readArMemberHeader(reader); member; member = await readArMemberHeader(reader)) {
+    await streamArMemberData(reader, member, () => undefined);
+  }
+}
+
+async function readDeb(reader: ByteReader, limits: Required<DebParseLimits>): Promise<DebPackage> {
+  await readArMagic(reader);
+  await readDebianBinary(reader);
+  const control = await readControlMember(reader, limits.maxControlTarBytes);
+  const tarBytes = await decompressBounded(
+    control.data,
+    control.compression,
+    limits.maxControlTarBytes,
+    control.name,
+  );
+  const fields = parseControlText(await readControlFromTar(tarBytes, limits.maxControlBytes, control.name));
+  const metadata = readControlMetadata(fields);
+  const dataCompression = await skipDataMember(reader);
+  await skipTrailingMembers(reader);
+  return { ...metadata, fields, controlCompression: control.compression, dataCompression };
+}
+
+/**
+ * Parses a .deb from its bytes, consuming `input` once in constant memory. Throws DebFormatError
+ * (`not_a_deb` or `corrupt`) for any bad input; on error the input is closed, not drained.
+ */
+export async function parseDeb(
+  input: AsyncIterable<Uint8Array>,
+  limits: DebParseLimits = {},
+): Promise<DebPackage> {
+  const reader = new ByteReader(input);
+  try {
+    return await readDeb(reader, {
+      maxControlTarBytes: limits.maxControlTarBytes ?? 16 * 1024 * 1024,
+      maxControlBytes: limits.maxControlBytes ?? 1024 * 1024,
+    });
+  } catch (error) {
+    await reader.close().catch(() => undefined);
+    // Failures of the input itself (e.g. a dropped upload) are the caller's, not a format error.
+    if (error instanceof DebFormatError || (error !== undefined && error === reader.sourceError)) throw error;
+    throw corrupt('The package could not be read.');
+  }
+}

@@ -1,0 +1,69 @@
+// Queue names, job payload schemas and enqueue helpers shared by web (producer) and worker (consumer).
+import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
+import { z } from 'zod';
+
+export const QUEUE = {
+  ingest: 'ingest',
+  publish: 'publish',
+} as const;
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+export const ingestPayload = z.object({ packageId: z.string().min(1) });
+export type IngestPayload = z.infer<typeof ingestPayload>;
+
+export const publishPayload = z.object({ distributionId: z.string().min(1), generation: z.number().int().min(0) });
+export type PublishPayload = z.infer<typeof publishPayload>;
+
+const retry: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { count: 1000, age: 24 * 3600 },
+  removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+};
+
+/** Parses a redis:// URL into BullMQ connection options (maxRetriesPerRequest null, as workers need). */
+export function redisConnection(url: string): ConnectionOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+export interface JobQueues {
+  enqueueIngest(payload: IngestPayload): Promise<void>;
+  /** Coalesces: one job per (distribution, generation); a debounce delay lets bursts settle. */
+  enqueuePublish(payload: PublishPayload, delayMs: number): Promise<void>;
+  close(): Promise<void>;
+  queues: Record<QueueName, Queue>;
+}
+
+export function createJobQueues(opts: { redisUrl: string; prefix: string }): JobQueues {
+  const connection = redisConnection(opts.redisUrl);
+  const queues = {
+    ingest: new Queue(QUEUE.ingest, { connection, prefix: opts.prefix }),
+    publish: new Queue(QUEUE.publish, { connection, prefix: opts.prefix }),
+  };
+  return {
+    queues,
+    async enqueueIngest(payload) {
+      await queues.ingest.add('ingest', ingestPayload.parse(payload), { ...retry, jobId: `ingest-${payload.packageId}-${Date.now()}` });
+    },
+    async enqueuePublish(payload, delayMs) {
+      const p = publishPayload.parse(payload);
+      await queues.publish.add('publish', p, {
+        ...retry,
+        delay: delayMs,
+        jobId: `publish-${p.distributionId}-${p.generation}`,
+      });
+    },
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// File names and repository paths of packages: `name-version-release.arch.rpm` under `Packages/<letter>/`.
+
+export interface RpmNevra {
+  name: string;
+  version: string;
+  release: string;
+  arch: string;
+}
+
+export function rpmFileName(pkg: RpmNevra): string {
+  return `${pkg.name}-${pkg.version}-${pkg.release}.${pkg.arch}.rpm`;
+}
+
+export function rpmLocationHref(pkg: RpmNevra): string {
+  const first = (pkg.name[0] ?? '_').toLowerCase();
+  return `Packages/${first}/${rpmFileName(pkg)}`;
+}

@@ -1,0 +1,111 @@
+// Header tag numbers, data types and flag bits used by @pallet/rpm (rpm `include/rpm/rpmtag.h`,
+// `rpmds.h`, `rpmfiles.h`; see formats.md 3.3–3.4). Written by hand: the field has no maintained JS RPM reader.
+
+export const HeaderType = {
+  NULL: 0,
+  CHAR: 1,
+  INT8: 2,
+  INT16: 3,
+  INT32: 4,
+  INT64: 5,
+  STRING: 6,
+  BIN: 7,
+  STRING_ARRAY: 8,
+  I18NSTRING: 9,
+} as const;
+
+/** Region tags: first index entry of a header, pointing at the 16-byte trailer. */
+export const REGION_HEADERIMAGE = 61;
+export const REGION_SIGNATURES = 62;
+export const REGION_IMMUTABLE = 63;
+
+export const SigTag = {
+  DSA: 267,
+  RSA: 268,
+  SHA1: 269,
+  LONGSIZE: 270,
+  LONGARCHIVESIZE: 271,
+  SHA256: 273,
+  SIZE: 1000,
+  PGP: 1002,
+  MD5: 1004,
+  GPG: 1005,
+  PGP5: 1006,
+  PAYLOADSIZE: 1007,
+  RESERVEDSPACE: 1008,
+} as const;
+
+export const Tag = {
+  NAME: 1000,
+  VERSION: 1001,
+  RELEASE: 1002,
+  EPOCH: 1003,
+  SUMMARY: 1004,
+  DESCRIPTION: 1005,
+  BUILDTIME: 1006,
+  BUILDHOST: 1007,
+  SIZE: 1009,
+  VENDOR: 1011,
+  LICENSE: 1014,
+  PACKAGER: 1015,
+  GROUP: 1016,
+  URL: 1020,
+  ARCH: 1022,
+  OLDFILENAMES: 1027,
+  FILEMODES: 1030,
+  FILEFLAGS: 1037,
+  SOURCERPM: 1044,
+  ARCHIVESIZE: 1046,
+  PROVIDENAME: 1047,
+  REQUIREFLAGS: 1048,
+  REQUIRENAME: 1049,
+  REQUIREVERSION: 1050,
+  CONFLICTFLAGS: 1053,
+  CONFLICTNAME: 1054,
+  CONFLICTVERSION: 1055,
+  CHANGELOGTIME: 1080,
+  CHANGELOGNAME: 1081,
+  CHANGELOGTEXT: 1082,
+  OBSOLETENAME: 1090,
+  SOURCEPACKAGE: 1106,
+  PROVIDEFLAGS: 1112,
+  PROVIDEVERSION: 1113,
+  OBSOLETEFLAGS: 1114,
+  OBSOLETEVERSION: 1115,
+  DIRINDEXES: 1116,
+  BASENAMES: 1117,
+  DIRNAMES: 1118,
+  LONGSIZE: 5009,
+  RECOMMENDNAME: 5046,
+  RECOMMENDVERSION: 5047,
+  RECOMMENDFLAGS: 5048,
+  SUGGESTNAME: 5049,
+  SUGGESTVERSION: 5050,
+  SUGGESTFLAGS: 5051,
+  SUPPLEMENTNAME: 5052,
+  SUPPLEMENTVERSION: 5053,
+  SUPPLEMENTFLAGS: 5054,
+  ENHANCENAME: 5055,
+  ENHANCEVERSION: 5056,
+  ENHANCEFLAGS: 5057,
+  PAYLOADCOMPRESSOR: 1125,
+  PAYLOADDIGEST: 5092,
+  PAYLOADDIGESTALGO: 5093,
+} as const;
+
+export const Sense = {
+  LESS: 1 << 1,
+  GREATER: 1 << 2,
+  EQUAL: 1 << 3,
+  POSTTRANS: 1 << 5,
+  PREREQ: 1 << 6,
+  PRETRANS: 1 << 7,
+  SCRIPT_PRE: 1 << 9,
+  SCRIPT_POST: 1 << 10,
+} as const;
+
+export const FILE_GHOST = 1 << 6;
+export const MODE_TYPE_MASK = 0o170000;
+export const MODE_DIR = 0o040000;
+/** PAYLOADDIGESTALGO value for SHA-256 (OpenPGP hash id). */
+export const DIGEST_ALGO_SHA256 = 8;

@@ -1,0 +1,67 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageUnavailableError } from '../errors';
+import { patternStream } from '../testing/byte-streams';
+import { describeStorageContract } from '../testing/storage-contract';
+import { FsStorage } from './fs-storage';
+
+const MiB = 1024 * 1024;
+let workDir: string;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'pallet-fs-storage-'));
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describeStorageContract('fs', () => new FsStorage(join(workDir, 'root')), {
+  streamingMemoryBudget: 8 * MiB,
+});
+
+describe('FsStorage on disk', () => {
+  it('lays keys out as nested files under the root', async () => {
+    const root = join(workDir, 'layout');
+    const storage = new FsStorage(root);
+    await storage.put('blobs/sha256/ab/abcdef', 'blob');
+    expect(await readdir(join(root, 'blobs/sha256/ab'))).toEqual(['abcdef']);
+  });
+
+  it('leaves no temporary file behind after a failed write', async () => {
+    const root = join(workDir, 'failed');
+    const storage = new FsStorage(root);
+    await storage.put('dir/kept', 'kept');
+    const error = new Error('broken body');
+    await expect(
+      storage.put('dir/broken', patternStream(MiB, { failAfter: { bytes: MiB / 2, error } })),
+    ).rejects.toBe(error);
+    expect(await readdir(join(root, 'dir'))).toEqual(['kept']);
+  });
+
+  it('never writes outside its root for a path trick', async () => {
+    const root = join(workDir, 'jail', 'root');
+    const storage = new FsStorage(root);
+    await expect(storage.put('../escaped', 'x')).rejects.toThrow();
+    await expect(storage.put('a/../../escaped', 'x')).rejects.toThrow();
+    expect(await readdir(join(workDir, 'jail')).catch(() => [])).not.toContain('escaped');
+  });
+
+  it('creates a missing root on check', async () => {
+    const storage = new FsStorage(join(workDir, 'fresh', 'root'));
+    await storage.check();
+    expect(await readdir(join(workDir, 'fresh'))).toEqual(['root']);
+  });
+
+  it('fails check with a clear message when the root is a file', async () => {
+    const file = join(workDir, 'not-a-dir');
+    await writeFile(file, 'x');
+    const error = await new FsStorage(file).check().catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect((error as Error).message).toContain(
+      `filesystem storage at ${file} is not a readable and writable`,
+    );
+  });
+});

@@ -1,0 +1,151 @@
+// Filesystem driver: one file per key under a root directory. Writes go to a temporary file in
+// the target directory, are fsynced, then renamed over the key, so readers never see a partial file.
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, type FileHandle, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { toReadable } from '../body';
+import { resolveByteRange } from '../byte-range';
+import { StorageUnavailableError } from '../errors';
+import type { ByteRange, Storage, StorageBody, StorageHead, StoredObject } from '../storage';
+import { assertStorageKey } from '../storage-key';
+
+/**
+ * Prefix of in-flight temporary files. `#` is not allowed in keys, so a temporary file can never
+ * be mistaken for an object; one left by a crash can be swept by name.
+ */
+export const FS_TEMP_FILE_PREFIX = '.#tmp-';
+
+export class FsStorage implements Storage {
+  readonly kind = 'fs' as const;
+
+  /** root must be absolute (createStorage ensures it). */
+  constructor(readonly root: string) {}
+
+  async put(key: string, body: StorageBody, _opts?: { contentType?: string }): Promise<{ size: number }> {
+    const path = this.pathOf(key);
+    const dir = dirname(path);
+    const firstCreated = await mkdir(dir, { recursive: true });
+    const temp = join(dir, `${FS_TEMP_FILE_PREFIX}${randomUUID()}`);
+    let size: number;
+    try {
+      const file = await open(temp, 'wx', 0o644);
+      try {
+        await pipeline(toReadable(body), file.createWriteStream({ autoClose: false }));
+        await file.sync();
+        size = (await file.stat()).size;
+      } finally {
+        await file.close();
+      }
+      await rename(temp, path);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    await syncDirectories(dir, firstCreated);
+    return { size };
+  }
+
+  async get(key: string, opts?: { range?: ByteRange }): Promise<StoredObject | null> {
+    const file = await openExistingFile(this.pathOf(key));
+    if (!file) return null;
+    try {
+      // Size and bytes come from the same open file, so a concurrent overwrite cannot mix them.
+      const stats = await file.stat();
+      if (!stats.isFile()) {
+        await file.close();
+        return null;
+      }
+      const whole = { size: stats.size, lastModified: stats.mtime };
+      if (!opts?.range) {
+        return { ...whole, body: file.createReadStream(), contentLength: stats.size };
+      }
+      const range = resolveByteRange(opts.range, stats.size);
+      return {
+        ...whole,
+        body: file.createReadStream({ start: range.start, end: range.end }),
+        contentLength: range.end - range.start + 1,
+        range,
+      };
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+  }
+
+  async head(key: string): Promise<StorageHead | null> {
+    const path = this.pathOf(key);
+    try {
+      const stats = await stat(path);
+      return stats.isFile() ? { size: stats.size, lastModified: stats.mtime } : null;
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await unlink(this.pathOf(key));
+    } catch (err) {
+      // Missing is success; a directory is a key prefix, not an object, and is left alone.
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') return;
+      throw err;
+    }
+  }
+
+  async check(): Promise<void> {
+    try {
+      await mkdir(this.root, { recursive: true });
+      if (!(await stat(this.root)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+      await access(this.root, constants.R_OK | constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new StorageUnavailableError(
+        `filesystem storage at ${this.root} is not a readable and writable directory (${code})`,
+      );
+    }
+  }
+
+  private pathOf(key: string): string {
+    assertStorageKey(key);
+    return join(this.root, ...key.split('/'));
+  }
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+async function openExistingFile(path: string): Promise<FileHandle | null> {
+  try {
+    return await open(path, 'r');
+  } catch (err) {
+    if (isMissing(err)) return null;
+    throw err;
+  }
+}
+
+/**
+ * Makes the rename durable: fsync the directory holding the new entry and, when mkdir created
+ * directories, each parent that gained one of them.
+ */
+async function syncDirectories(dir: string, firstCreated: string | undefined): Promise<void> {
+  const dirs = [dir];
+  if (firstCreated) {
+    for (let d = dir; ; d = dirname(d)) {
+      dirs.push(dirname(d));
+      if (d === firstCreated || dirname(d) === d) break;
+    }
+  }
+  for (const d of new Set(dirs)) {
+    const handle = await open(d, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,234 @@
+// S3 driver: one object per key under an optional prefix. Streams go up as a multipart upload
+// that S3 makes visible only on completion (and aborts on failure), so readers never see a part.
+
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { toBuffer } from '../body';
+import { assertByteRangeShape, resolveByteRange } from '../byte-range';
+import { RangeNotSatisfiableError, StorageUnavailableError } from '../errors';
+import type { ByteRange, Storage, StorageBody, StorageHead, StoredObject } from '../storage';
+import { assertStorageKey } from '../storage-key';
+import { errorNameOf, httpStatusOf, s3Failure } from './s3-failure';
+
+export const S3_PART_SIZE = 8 * 1024 * 1024;
+export const S3_UPLOAD_QUEUE_SIZE = 2;
+
+export interface S3ConnectionOptions {
+  /** For S3-compatible services (MinIO, Garage, Ceph...); AWS when absent. */
+  endpoint?: string;
+  region?: string;
+  /** Both or neither; the SDK's default chain (env, profile, instance role) when absent. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** Defaults to true with a custom endpoint, which most S3-compatible services need. */
+  forcePathStyle?: boolean;
+}
+
+export interface S3StorageOptions extends S3ConnectionOptions {
+  bucket: string;
+  /** Prepended to every key, without leading or trailing `/`; '' for none. */
+  prefix?: string;
+}
+
+export class S3Storage implements Storage {
+  readonly kind = 's3' as const;
+  readonly bucket: string;
+  readonly prefix: string;
+  private readonly client: S3Client;
+  private readonly secrets: string[];
+  private readonly where: string;
+
+  constructor(opts: S3StorageOptions) {
+    this.bucket = opts.bucket;
+    this.prefix = opts.prefix ? `${opts.prefix}/` : '';
+    this.secrets = [opts.accessKeyId, opts.secretAccessKey].filter((s): s is string => Boolean(s));
+    this.where =
+      `s3://${this.bucket}/${this.prefix}` + (opts.endpoint ? ` at ${safeOrigin(opts.endpoint)}` : '');
+    this.client = new S3Client({
+      endpoint: opts.endpoint,
+      region: opts.region ?? 'us-east-1',
+      forcePathStyle: opts.forcePathStyle ?? Boolean(opts.endpoint),
+      followRegionRedirects: true,
+      credentials:
+        opts.accessKeyId && opts.secretAccessKey
+          ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey }
+          : undefined,
+    });
+  }
+
+  async put(key: string, body: StorageBody, opts?: { contentType?: string }): Promise<{ size: number }> {
+    const Key = this.objectKey(key);
+    const params = { Bucket: this.bucket, Key, ContentType: opts?.contentType };
+    if (!(body instanceof Readable)) {
+      const bytes = toBuffer(body);
+      await this.upload({ ...params, Body: bytes }, key);
+      return { size: bytes.byteLength };
+    }
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.byteLength;
+        done(null, chunk);
+      },
+    });
+    // A failed upload stops reading, so it must tear the body down; a failed body fails the upload,
+    // which aborts the multipart upload. Wait for both so nothing is left running, and report
+    // whichever failed first (the body's own error when the caller's stream broke).
+    let failure: { reason: unknown } | undefined;
+    const noteFailure = (reason: unknown) => {
+      failure ??= { reason };
+    };
+    const feeding = pipeline(body, counter).catch(noteFailure);
+    const uploading = this.upload({ ...params, Body: counter }, key).catch((reason: unknown) => {
+      noteFailure(reason);
+      counter.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    });
+    await Promise.all([feeding, uploading]);
+    if (failure) throw failure.reason;
+    return { size };
+  }
+
+  async get(key: string, opts?: { range?: ByteRange }): Promise<StoredObject | null> {
+    const Key = this.objectKey(key);
+    const asked = opts?.range;
+    if (asked) assertByteRangeShape(asked);
+    let res: GetObjectCommandOutput;
+    try {
+      res = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key,
+          Range: asked ? `bytes=${asked.start}-${asked.end}` : undefined,
+        }),
+      );
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      if (asked && (httpStatusOf(err) === 416 || errorNameOf(err) === 'InvalidRange')) {
+        const head = await this.head(key);
+        if (!head) return null;
+        throw new RangeNotSatisfiableError(asked, head.size);
+      }
+      throw s3Failure(`GetObject of ${this.describe(key)}`, err, this.secrets);
+    }
+    const body = res.Body as Readable;
+    const lastModified = res.LastModified ?? new Date(0);
+    if (!asked) {
+      const size = res.ContentLength ?? 0;
+      return { body, size, lastModified, contentLength: size };
+    }
+    const served = parseContentRange(res.ContentRange);
+    if (!served) {
+      body.destroy();
+      throw new StorageUnavailableError(`S3 GetObject of ${this.describe(key)} ignored the Range header`);
+    }
+    try {
+      // Some S3-compatible servers answer 206 where S3 answers 416 (e.g. any range of an empty object).
+      resolveByteRange(asked, served.size);
+    } catch (err) {
+      body.destroy();
+      throw err;
+    }
+    const range = { start: served.start, end: served.end };
+    return { body, size: served.size, lastModified, contentLength: range.end - range.start + 1, range };
+  }
+
+  async head(key: string): Promise<StorageHead | null> {
+    const Key = this.objectKey(key);
+    try {
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      return { size: res.ContentLength ?? 0, lastModified: res.LastModified ?? new Date(0) };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw s3Failure(`HeadObject of ${this.describe(key)}`, err, this.secrets);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const Key = this.objectKey(key);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw s3Failure(`DeleteObject of ${this.describe(key)}`, err, this.secrets);
+    }
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (err) {
+      const status = httpStatusOf(err);
+      const hint =
+        status === 404
+          ? 'the bucket does not exist'
+          : status === 403
+            ? 'access denied: check the credentials and the bucket policy'
+            : status === undefined
+              ? 'the endpoint cannot be reached'
+              : 'the service refused the request';
+      throw s3Failure(`storage ${this.where} is not usable: ${hint}; HeadBucket`, err, this.secrets);
+    }
+  }
+
+  /** Releases the HTTP agent's sockets; the storage must not be used afterwards. */
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  private async upload(
+    params: ConstructorParameters<typeof Upload>[0]['params'],
+    key: string,
+  ): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params,
+      partSize: S3_PART_SIZE,
+      queueSize: S3_UPLOAD_QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (err) {
+      throw s3Failure(`upload of ${this.describe(key)}`, err, this.secrets);
+    }
+  }
+
+  private objectKey(key: string): string {
+    assertStorageKey(key);
+    return this.prefix + key;
+  }
+
+  private describe(key: string): string {
+    return `s3://${this.bucket}/${this.prefix}${key}`;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const name = errorNameOf(err);
+  return name === 'NoSuchKey' || name === 'NotFound' || httpStatusOf(err) === 404;
+}
+
+/** `bytes 0-9/100` → served range and full size. */
+function parseContentRange(value: string | undefined): { start: number; end: number; size: number } | null {
+  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(value ?? '');
+  if (!match) return null;
+  return { start: Number(match[1]), end: Number(match[2]), size: Number(match[3]) };
+}
+
+/** The endpoint without credentials, path or query, for messages. */
+function safeOrigin(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return '(unparsable endpoint)';
+  }
+}
