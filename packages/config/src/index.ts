@@ -61,11 +61,11 @@ export class ConfigError extends Error {}
 
 /** The monorepo root (where turbo.json lives), so relative defaults work from any app's cwd. */
 export function findProjectRoot(start = process.cwd()): string {
-  let dir = resolve(start);
+  let dir = resolve(/*turbopackIgnore: true*/ start);
   for (;;) {
     if (existsSync(join(dir, 'turbo.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return resolve(start);
+    if (parent === dir) return resolve(/*turbopackIgnore: true*/ start);
     dir = parent;
   }
 }

@@ -25,7 +25,12 @@ const REAL_DEBS = [
     version: '2023.3+deb12u2',
     architecture: 'all',
   },
-  { file: 'libbz2-1.0_1.0.8-5+b1_amd64.deb', name: 'libbz2-1.0', version: '1.0.8-5+b1', architecture: 'amd64' },
+  {
+    file: 'libbz2-1.0_1.0.8-5+b1_amd64.deb',
+    name: 'libbz2-1.0',
+    version: '1.0.8-5+b1',
+    architecture: 'amd64',
+  },
 ];
 
 describe('parseDeb on real Debian packages', () => {
@@ -81,7 +86,9 @@ describe('parseDeb on real Debian packages', () => {
 describe('parseDeb on packages built by dpkg-deb', () => {
   const temp = makeTempDir();
   afterAll(temp.cleanup);
-  const longDescription = Array.from({ length: 40 }, (_, i) => ` Line ${i} of a long description.`).join('\n');
+  const longDescription = Array.from({ length: 40 }, (_, i) => ` Line ${i} of a long description.`).join(
+    '\n',
+  );
   const control = [
     'Package: pallet-test',
     'Version: 2:1.2.3~rc1+dfsg-0.1',

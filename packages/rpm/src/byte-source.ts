@@ -1,5 +1,5 @@
-// Pulls exact byte counts out of an AsyncIterable<Uint8Array> while keeping at most one partial
-// chunk buffered, so a payload can be streamed through in constant memory.
+// Pulls exact byte counts out of an AsyncIterable<Uint8Array>, keeping at most one partial chunk, so a payload
+// streams through in constant memory. Written by hand: the field has no maintained JS RPM reader.
 
 export class ByteSource {
   private readonly iterator: AsyncIterator<Uint8Array>;

@@ -1,5 +1,5 @@
-// The one error type of @pallet/rpm: `not_an_rpm` (wrong magic; callers answer 415) or `corrupt`
-// (an rpm whose structure is broken; the message is one human sentence, never a stack trace).
+// Errors of @pallet/rpm: RpmFormatError `not_an_rpm` (wrong magic; callers answer 415) or `corrupt` (broken
+// structure; the message is one human sentence, never a stack trace), and RpmSigningError for bad signer output.
 
 export type RpmFormatErrorKind = 'not_an_rpm' | 'corrupt';
 

@@ -68,10 +68,3 @@ export function getIntArray(blob: HeaderBlob, tag: number): number[] {
 export function getInt(blob: HeaderBlob, tag: number): number | undefined {
   return getIntArray(blob, tag)[0];
 }
-
-export function getBin(blob: HeaderBlob, tag: number): Uint8Array | undefined {
-  const e = blob.byTag.get(tag);
-  if (!e) return undefined;
-  if (e.type !== HeaderType.BIN) throw typeError(blob, e, 'binary');
-  return blob.data.subarray(e.offset, e.offset + e.length);
-}

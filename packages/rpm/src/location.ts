@@ -1,4 +1,5 @@
 // File names and repository paths of packages: `name-version-release.arch.rpm` under `Packages/<letter>/`.
+// Written by hand: the field has no maintained JS RPM reader.
 
 export interface RpmNevra {
   name: string;

@@ -1,5 +1,5 @@
-// Minimal inspection of one binary OpenPGP signature packet (RFC 4880 §4.2, §5.2), enough to refuse
-// what rpm would reject before it is written into a package.
+// Minimal inspection of one binary OpenPGP signature packet (RFC 4880 §4.2, §5.2) to refuse what rpm would reject.
+// Written by hand: the field has no maintained JS RPM reader (openpgp.js stays a caller-side, test-only dependency).
 import { RpmSigningError } from './errors';
 
 export interface SignaturePacketInfo {

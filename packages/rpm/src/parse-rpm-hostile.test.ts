@@ -32,7 +32,11 @@ function patched(bytes: Uint8Array, at: number, write: (dv: DataView) => void): 
 
 describe('parseRpm on hostile input', () => {
   it('calls an empty file, text and a .deb "not an rpm"', async () => {
-    for (const input of [new Uint8Array(0), new TextEncoder().encode('hello world'), new TextEncoder().encode('!<arch>\n')]) {
+    for (const input of [
+      new Uint8Array(0),
+      new TextEncoder().encode('hello world'),
+      new TextEncoder().encode('!<arch>\n'),
+    ]) {
       const err = await failure(input);
       expect(err.kind).toBe('not_an_rpm');
     }
@@ -69,7 +73,9 @@ describe('parseRpm on hostile input', () => {
       /^The signature header declares \d+ bytes of index and data, more than the limit of 1000\.$/,
     );
     const bigData = patched(real, mainHeaderOffset(real) + 12, (dv) => dv.setUint32(0, 0xffffffff));
-    expect((await failure(bigData)).message).toMatch(/^The main header declares \d+ bytes .* limit of 33554432\.$/);
+    expect((await failure(bigData)).message).toMatch(
+      /^The main header declares \d+ bytes .* limit of 33554432\.$/,
+    );
   });
 
   it('rejects bad header magic, offsets outside the data, a wrong region trailer and overlaps', async () => {
@@ -102,9 +108,9 @@ describe('parseRpm on hostile input', () => {
     expect((await failure(patched(real, idx, (dv) => dv.setUint8(0, 0x65)))).message).toBe(
       'The main header does not match its SHA-256 digest.',
     );
-    expect((await failure(patched(real, real.length - 20, (dv) => dv.setUint8(0, dv.getUint8(0) ^ 1)))).message).toBe(
-      'The payload does not match its SHA-256 digest.',
-    );
+    expect(
+      (await failure(patched(real, real.length - 20, (dv) => dv.setUint8(0, dv.getUint8(0) ^ 1)))).message,
+    ).toBe('The payload does not match its SHA-256 digest.');
   });
 
   it('explains structural errors inside the main header', async () => {
@@ -119,19 +125,34 @@ describe('parseRpm on hostile input', () => {
     expect((await failure(synthRpm(intName))).message).toBe(
       'The main header tag 1000 has data type 4, expected a string.',
     );
-    const unterminated = { tag: Tag.PAYLOADCOMPRESSOR, type: HeaderType.STRING, count: 1, data: new TextEncoder().encode('http://x') };
+    const unterminated = {
+      tag: Tag.PAYLOADCOMPRESSOR,
+      type: HeaderType.STRING,
+      count: 1,
+      data: new TextEncoder().encode('http://x'),
+    };
     expect((await withMain([unterminated])).message).toBe(
       'In the main header tag 1125 a string is not NUL-terminated inside the data.',
     );
     const twoStrings = { ...str(Tag.URL, 'a'), count: 2 };
-    expect((await withMain([twoStrings])).message).toBe('In the main header tag 1020 a STRING value has count 2 instead of 1.');
-    expect((await withMain([strArray(Tag.PROVIDENAME, ['a', 'b']), int32(Tag.PROVIDEFLAGS, [0])])).message).toBe(
-      'The main header PROVIDE arrays have different lengths (2, 1, 2).',
+    expect((await withMain([twoStrings])).message).toBe(
+      'In the main header tag 1020 a STRING value has count 2 instead of 1.',
     );
-    const files = [strArray(Tag.BASENAMES, ['a']), strArray(Tag.DIRNAMES, ['/x/']), int32(Tag.DIRINDEXES, [3])];
-    expect((await withMain(files)).message).toBe('The main header file 0 has a directory index outside DIRNAMES.');
+    expect(
+      (await withMain([strArray(Tag.PROVIDENAME, ['a', 'b']), int32(Tag.PROVIDEFLAGS, [0])])).message,
+    ).toBe('The main header PROVIDE arrays have different lengths (2, 1, 2).');
+    const files = [
+      strArray(Tag.BASENAMES, ['a']),
+      strArray(Tag.DIRNAMES, ['/x/']),
+      int32(Tag.DIRINDEXES, [3]),
+    ];
+    expect((await withMain(files)).message).toBe(
+      'The main header file 0 has a directory index outside DIRNAMES.',
+    );
     const unknownType = { tag: Tag.URL, type: 17, count: 1, data: new Uint8Array(1) };
-    expect((await withMain([unknownType])).message).toBe('The main header tag 1020 has unknown data type 17.');
+    expect((await withMain([unknownType])).message).toBe(
+      'The main header tag 1020 has unknown data type 17.',
+    );
   });
 
   it('rejects misaligned integers and overlapping entries', async () => {
@@ -143,9 +164,13 @@ describe('parseRpm on hostile input', () => {
     };
     const buildTime = dv.getInt32(entryOf(Tag.BUILDTIME) + 8);
     const misaligned = patched(bytes, entryOf(Tag.BUILDTIME) + 8, (v) => v.setInt32(0, buildTime + 2));
-    expect((await failure(misaligned)).message).toBe('The main header tag 1006 value is not aligned to 4 bytes.');
+    expect((await failure(misaligned)).message).toBe(
+      'The main header tag 1006 value is not aligned to 4 bytes.',
+    );
     const overlap = patched(bytes, entryOf(Tag.ARCH) + 8, (v) => v.setInt32(0, buildTime));
-    expect((await failure(overlap)).message).toBe('The main header tag 1022 overlaps the data of the previous entry.');
+    expect((await failure(overlap)).message).toBe(
+      'The main header tag 1022 overlaps the data of the previous entry.',
+    );
   });
 
   it('never throws anything but RpmFormatError on randomly damaged headers', async () => {

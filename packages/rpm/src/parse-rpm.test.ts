@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRpm } from './parse-rpm';
-import { buildTestRpms, fileChunks, type TestRpms, rpmQuery } from './test-support/rpm-fixtures';
+import { buildTestRpms, fileChunks, rpmQuery, type TestRpms } from './test-support/rpm-fixtures';
 import type { RpmDependency, RpmPackage } from './types';
 
 let rpms: TestRpms;
@@ -18,7 +18,10 @@ const SCALARS =
 
 function depLines(pkg: RpmDependency[]): string[] {
   return pkg.map((d) => {
-    const evr = d.version === undefined ? '' : `${d.epoch === '0' ? '' : `${d.epoch}:`}${d.version}${d.release ? `-${d.release}` : ''}`;
+    const evr =
+      d.version === undefined
+        ? ''
+        : `${d.epoch === '0' ? '' : `${d.epoch}:`}${d.version}${d.release ? `-${d.release}` : ''}`;
     return `${d.name}|${d.senseFlags}|${evr}`;
   });
 }
@@ -40,19 +43,21 @@ describe('parseRpm on packages built by rpmbuild', () => {
       const [name, epoch, version, release, arch, summary, license, url, group, vendor, packager, ...rest] =
         rpmQuery(file, SCALARS).split('\n');
       const [buildTime, buildHost, sourceRpm, size, archiveSize] = rest;
-      expect({ name, epoch, version, release, arch, summary, license, url, group, vendor, packager }).toEqual({
-        name: pkg.name,
-        epoch: pkg.epoch === undefined ? '' : String(pkg.epoch),
-        version: pkg.version,
-        release: pkg.release,
-        arch: pkg.arch,
-        summary: pkg.summary,
-        license: pkg.license,
-        url: pkg.url,
-        group: pkg.group,
-        vendor: pkg.vendor,
-        packager: pkg.packager,
-      });
+      expect({ name, epoch, version, release, arch, summary, license, url, group, vendor, packager }).toEqual(
+        {
+          name: pkg.name,
+          epoch: pkg.epoch === undefined ? '' : String(pkg.epoch),
+          version: pkg.version,
+          release: pkg.release,
+          arch: pkg.arch,
+          summary: pkg.summary,
+          license: pkg.license,
+          url: pkg.url,
+          group: pkg.group,
+          vendor: pkg.vendor,
+          packager: pkg.packager,
+        },
+      );
       expect([buildTime, buildHost, sourceRpm, size, archiveSize]).toEqual([
         String(pkg.buildTime),
         pkg.buildHost,
@@ -88,7 +93,10 @@ describe('parseRpm on packages built by rpmbuild', () => {
     const pkg = await parseFile(rpms.noarch);
     expect(pkg.epoch).toBe(2);
     expect(pkg.summary).toBe('Démo ☃ package — ünïcode');
-    expect(pkg.requires.find((d) => d.name === 'shadow-utils')).toMatchObject({ pre: true, flags: undefined });
+    expect(pkg.requires.find((d) => d.name === 'shadow-utils')).toMatchObject({
+      pre: true,
+      flags: undefined,
+    });
     expect(pkg.requires.find((d) => d.name === 'systemd')).toMatchObject({
       flags: 'GE',
       epoch: '1',
@@ -96,8 +104,15 @@ describe('parseRpm on packages built by rpmbuild', () => {
       release: '1',
       pre: true,
     });
-    expect(pkg.requires.find((d) => d.name === 'bash')).toMatchObject({ flags: 'GE', epoch: '0', version: '4.0', pre: false });
-    expect(pkg.enhances).toEqual([{ name: 'grep', flags: 'GT', epoch: '1', version: '2.0', release: '1', senseFlags: 4 }]);
+    expect(pkg.requires.find((d) => d.name === 'bash')).toMatchObject({
+      flags: 'GE',
+      epoch: '0',
+      version: '4.0',
+      pre: false,
+    });
+    expect(pkg.enhances).toEqual([
+      { name: 'grep', flags: 'GT', epoch: '1', version: '2.0', release: '1', senseFlags: 4 },
+    ]);
     expect(pkg.recommends.map((d) => d.name)).toEqual(['less']);
     expect(pkg.files).toEqual([
       { path: '/etc/demo/demo.conf', type: 'file' },
@@ -121,6 +136,14 @@ describe('parseRpm on packages built by rpmbuild', () => {
     // rpm's own header-range tool agrees (sha256 of the main header = signature tag 273).
     expect(createHash('sha256').update(bytes.subarray(start, end)).digest('hex')).toBe(
       rpmQuery(rpms.noarch, '%{SHA256HEADER}'),
+    );
+  });
+
+  it('reads a source rpm as arch "src" without SOURCERPM', async () => {
+    const pkg = await parseFile(rpms.srpm);
+    expect(pkg).toMatchObject({ name: 'demo', arch: 'src', isSource: true, sourceRpm: '', epoch: 2 });
+    expect(pkg.files.map((f) => f.path)).toEqual(
+      rpmQuery(rpms.srpm, '[%{FILENAMES}\\n]').split('\n').filter(Boolean),
     );
   });
 

@@ -65,9 +65,9 @@ async function parseFrom(src: ByteSource, limits: HeaderLimits): Promise<RpmPack
   checkLead(await src.read(LEAD_SIZE));
   const sig = await readHeader(src, 'signature header', REGION_SIGNATURES, limits);
   const prefixLength = LEAD_SIZE + paddedTo8(sig.bytes.length);
-  const padding = await src.read(prefixLength - LEAD_SIZE - sig.bytes.length);
+  // rpm ignores the padding's content, so do we.
+  await src.read(prefixLength - LEAD_SIZE - sig.bytes.length);
   if (src.position !== prefixLength) throw corrupt('The file ends inside the signature header padding.');
-  if (padding.some((b) => b !== 0)) throw corrupt('The padding after the signature header is not zero.');
   const main = await readHeader(src, 'main header', REGION_IMMUTABLE, limits);
   const headerEnd = src.position;
   checkHeaderDigest(sig, main);

@@ -81,8 +81,16 @@ function fragments(xml: string): Map<string, string> {
 
 describe('repodata for packages built by rpmbuild', () => {
   it('is read by dnf, which lists the packages and their dependencies', () => {
-    const listed = dnf(['repoquery', '--available', '--qf', '%{name}|%{epoch}|%{version}|%{release}|%{arch}']);
-    expect(listed.trim().split('\n').sort()).toEqual(['Zeta-tool|0|0.9~rc1|1.el9|x86_64', 'demo|2|1.2.3|4|noarch']);
+    const listed = dnf([
+      'repoquery',
+      '--available',
+      '--qf',
+      '%{name}|%{epoch}|%{version}|%{release}|%{arch}',
+    ]);
+    expect(listed.trim().split('\n').sort()).toEqual([
+      'Zeta-tool|0|0.9~rc1|1.el9|x86_64',
+      'demo|2|1.2.3|4|noarch',
+    ]);
     const requires = dnf(['repoquery', '--available', '--requires', 'demo']);
     expect(requires.trim().split('\n')).toEqual([
       '/bin/sh',
@@ -108,7 +116,11 @@ describe('repodata for packages built by rpmbuild', () => {
       const name = readdirSync(dir).find((f) => f.endsWith(`-${type}.xml.gz`));
       return gunzipSync(readFileSync(join(dir, name ?? 'missing'))).toString('utf8');
     };
-    const theirs = { primary: fragments(read('primary')), filelists: fragments(read('filelists')), other: fragments(read('other')) };
+    const theirs = {
+      primary: fragments(read('primary')),
+      filelists: fragments(read('filelists')),
+      other: fragments(read('other')),
+    };
     for (const type of ['primary', 'filelists', 'other'] as const) {
       const mine = fragments(ours[type].join(''));
       expect([...mine.keys()].sort(), type).toEqual([...theirs[type].keys()].sort());

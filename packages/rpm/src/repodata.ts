@@ -33,14 +33,25 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function documents(opts: RepodataInput): Array<{ type: string; xml: string }> {
+/** UTF-8 bytes of head + parts + tail, written into one buffer without building a giant string. */
+function encodeDocument(head: string, parts: string[], tail: string): Buffer {
+  let length = Buffer.byteLength(head) + Buffer.byteLength(tail);
+  for (const p of parts) length += Buffer.byteLength(p);
+  const out = Buffer.allocUnsafe(length);
+  let at = out.write(head, 0);
+  for (const p of parts) at += out.write(p, at);
+  out.write(tail, at);
+  return out;
+}
+
+function documents(opts: RepodataInput): Array<{ type: string; open: Buffer }> {
   const primaryOpen = `<metadata xmlns="${NS_COMMON}" xmlns:rpm="${NS_RPM}" packages="${opts.primary.length}">\n`;
   const filelistsOpen = `<filelists xmlns="http://linux.duke.edu/metadata/filelists" packages="${opts.filelists.length}">\n`;
   const otherOpen = `<otherdata xmlns="http://linux.duke.edu/metadata/other" packages="${opts.other.length}">\n`;
   return [
-    { type: 'primary', xml: `${XML_DECL}${primaryOpen}${opts.primary.join('')}</metadata>\n` },
-    { type: 'filelists', xml: `${XML_DECL}${filelistsOpen}${opts.filelists.join('')}</filelists>\n` },
-    { type: 'other', xml: `${XML_DECL}${otherOpen}${opts.other.join('')}</otherdata>\n` },
+    { type: 'primary', open: encodeDocument(XML_DECL + primaryOpen, opts.primary, '</metadata>\n') },
+    { type: 'filelists', open: encodeDocument(XML_DECL + filelistsOpen, opts.filelists, '</filelists>\n') },
+    { type: 'other', open: encodeDocument(XML_DECL + otherOpen, opts.other, '</otherdata>\n') },
   ];
 }
 
@@ -49,8 +60,7 @@ export function buildRepodata(opts: RepodataInput): Repodata {
   if (counts.size !== 1) throw new Error('primary, filelists and other must hold the same packages.');
   const files: RepodataFile[] = [];
   let data = '';
-  for (const { type, xml } of documents(opts)) {
-    const open = Buffer.from(xml, 'utf8');
+  for (const { type, open } of documents(opts)) {
     // mtime 0 in the gzip header keeps the output (and thus its name) a function of the content.
     const gz = gzipSync(open);
     const checksum = sha256(gz);

@@ -7,7 +7,7 @@ import { RpmSigningError } from './errors';
 import { parseRpm } from './parse-rpm';
 import { measureRpmHead } from './rpm-head';
 import { type RpmKeyAlgorithm, signRpmHeader } from './sign-rpm-header';
-import { buildTestRpms, bytesChunks, makeTempDir, type TestRpms } from './test-support/rpm-fixtures';
+import { buildTestRpms, bytesChunks, type TestRpms } from './test-support/rpm-fixtures';
 
 let rpms: TestRpms;
 let dir: string;
@@ -40,7 +40,11 @@ function signer(key: openpgp.PrivateKey) {
 }
 
 /** Signs like a streaming caller would: read only the head, then append the untouched rest. */
-async function signFile(bytes: Uint8Array, key: openpgp.PrivateKey, algo: RpmKeyAlgorithm): Promise<Uint8Array> {
+async function signFile(
+  bytes: Uint8Array,
+  key: openpgp.PrivateKey,
+  algo: RpmKeyAlgorithm,
+): Promise<Uint8Array> {
   let measure = measureRpmHead(bytes.subarray(0, 10));
   while (!measure.complete) measure = measureRpmHead(bytes.subarray(0, measure.needBytes));
   const { newPrefix, mainHeaderOffset } = await signRpmHeader(

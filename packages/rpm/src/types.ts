@@ -1,4 +1,5 @@
-// Plain data returned by parseRpm and consumed by the repodata writers.
+// Plain data returned by parseRpm and consumed by the repodata writers. Written by hand: the field has no
+// maintained JS RPM reader.
 
 export type DependencyFlags = 'EQ' | 'LT' | 'GT' | 'LE' | 'GE';
 

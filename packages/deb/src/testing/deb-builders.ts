@@ -53,7 +53,12 @@ export interface ArMember {
 
 export function arHeader(name: string, size: number): Buffer {
   const header =
-    name.padEnd(16) + '0'.padEnd(12) + '0'.padEnd(6) + '0'.padEnd(6) + '100644'.padEnd(8) + String(size).padEnd(10);
+    name.padEnd(16) +
+    '0'.padEnd(12) +
+    '0'.padEnd(6) +
+    '0'.padEnd(6) +
+    '100644'.padEnd(8) +
+    String(size).padEnd(10);
   return Buffer.from(`${header}\`\n`, 'latin1');
 }
 

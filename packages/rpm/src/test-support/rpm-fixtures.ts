@@ -102,6 +102,8 @@ export interface TestRpms {
   noarch: string;
   /** Zeta-tool-0.9~rc1-1.el9.x86_64.rpm */
   x86: string;
+  /** demo-1.2.3-4.src.rpm */
+  srpm: string;
   cleanup(): void;
 }
 
@@ -129,12 +131,23 @@ export function buildTestRpms(): TestRpms {
   writeFileSync(tool, TOOL_SPEC);
   rpmbuild(top, home, demo, []);
   rpmbuild(top, home, tool, ['--target', 'x86_64']);
+  execFileSync('rpmbuild', ['--define', `_topdir ${top}`, '--quiet', '-bs', demo], {
+    env: { ...process.env, HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const find = (arch: string) => {
     const name = readdirSync(join(top, 'RPMS', arch)).find((f) => f.endsWith('.rpm'));
     if (!name) throw new Error(`rpmbuild produced no ${arch} package`);
     return join(top, 'RPMS', arch, name);
   };
-  return { dir, noarch: find('noarch'), x86: find('x86_64'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const srpm = join(top, 'SRPMS', readdirSync(join(top, 'SRPMS'))[0] ?? 'missing');
+  return {
+    dir,
+    srpm,
+    noarch: find('noarch'),
+    x86: find('x86_64'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export function rpmQuery(file: string, queryFormat: string): string {

@@ -9,20 +9,25 @@ export function str(tag: number, value: string, type: number = HeaderType.STRING
 }
 
 export function strArray(tag: number, values: string[]): HeaderValue {
-  return { tag, type: HeaderType.STRING_ARRAY, count: values.length, data: enc.encode(values.map((v) => `${v}\0`).join('')) };
+  return {
+    tag,
+    type: HeaderType.STRING_ARRAY,
+    count: values.length,
+    data: enc.encode(values.map((v) => `${v}\0`).join('')),
+  };
 }
 
 export function int32(tag: number, values: number[]): HeaderValue {
   const data = new Uint8Array(4 * values.length);
   const dv = new DataView(data.buffer);
-  values.forEach((v, i) => dv.setUint32(4 * i, v));
+  for (const [i, v] of values.entries()) dv.setUint32(4 * i, v);
   return { tag, type: HeaderType.INT32, count: values.length, data };
 }
 
 export function int16(tag: number, values: number[]): HeaderValue {
   const data = new Uint8Array(2 * values.length);
   const dv = new DataView(data.buffer);
-  values.forEach((v, i) => dv.setUint16(2 * i, v));
+  for (const [i, v] of values.entries()) dv.setUint16(2 * i, v);
   return { tag, type: HeaderType.INT16, count: values.length, data };
 }
 
@@ -45,9 +50,16 @@ export function lead(): Uint8Array {
 }
 
 /** lead + signature header (SIZE, optional extras) + padding + main header + payload. */
-export function synthRpm(main: HeaderValue[], payload: Uint8Array = enc.encode('payload'), sigExtra: HeaderValue[] = []): Uint8Array {
+export function synthRpm(
+  main: HeaderValue[],
+  payload: Uint8Array = enc.encode('payload'),
+  sigExtra: HeaderValue[] = [],
+): Uint8Array {
   const mainHeader = buildHeader(REGION_IMMUTABLE, main);
-  const sig = buildHeader(REGION_SIGNATURES, [int32(SigTag.SIZE, [mainHeader.length + payload.length]), ...sigExtra]);
+  const sig = buildHeader(REGION_SIGNATURES, [
+    int32(SigTag.SIZE, [mainHeader.length + payload.length]),
+    ...sigExtra,
+  ]);
   const padded = sig.length + ((8 - (sig.length % 8)) % 8);
   const out = new Uint8Array(96 + padded + mainHeader.length + payload.length);
   out.set(lead());

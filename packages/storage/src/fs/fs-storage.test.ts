@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describeStorageContract('fs', () => new FsStorage(join(workDir, 'root')), {
-  streamingMemoryBudget: 8 * MiB,
+  streamingMemoryBudget: 16 * MiB,
 });
 
 describe('FsStorage on disk', () => {

@@ -1,7 +1,7 @@
 // Filesystem driver: one file per key under a root directory. Writes go to a temporary file in
 // the target directory, are fsynced, then renamed over the key, so readers never see a partial file.
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, createWriteStream } from 'node:fs';
 import { access, type FileHandle, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -23,28 +23,25 @@ export class FsStorage implements Storage {
   /** root must be absolute (createStorage ensures it). */
   constructor(readonly root: string) {}
 
+  /** contentType is not stored: it matters to S3 and its CDN; whoever serves files from disk sets it. */
   async put(key: string, body: StorageBody, _opts?: { contentType?: string }): Promise<{ size: number }> {
     const path = this.pathOf(key);
     const dir = dirname(path);
     const firstCreated = await mkdir(dir, { recursive: true });
     const temp = join(dir, `${FS_TEMP_FILE_PREFIX}${randomUUID()}`);
-    let size: number;
+    // flush: the data is fsynced before the stream closes, and pipeline resolves only on close.
+    const out = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
     try {
-      const file = await open(temp, 'wx', 0o644);
-      try {
-        await pipeline(toReadable(body), file.createWriteStream({ autoClose: false }));
-        await file.sync();
-        size = (await file.stat()).size;
-      } finally {
-        await file.close();
-      }
+      await pipeline(toReadable(body), out);
       await rename(temp, path);
     } catch (err) {
+      // On failure pipeline settles before the file is closed; remove it only once it is.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(temp, { force: true });
       throw err;
     }
     await syncDirectories(dir, firstCreated);
-    return { size };
+    return { size: out.bytesWritten };
   }
 
   async get(key: string, opts?: { range?: ByteRange }): Promise<StoredObject | null> {

@@ -1,6 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageUnavailableError } from '../errors';
+import { patternStream } from '../testing/byte-streams';
 import { S3RVER_CREDENTIALS, type S3TestServer, startS3TestServer } from '../testing/s3-test-server';
 import { describeStorageContract } from '../testing/storage-contract';
 import { S3Storage, type S3StorageOptions } from './s3-storage';
@@ -31,8 +32,11 @@ afterAll(async () => {
 });
 
 // Upload holds up to queueSize parts in flight plus the one being filled (3 × 8 MiB), and s3rver
-// runs in this same process, so the budget is wider than the filesystem's.
-describeStorageContract('s3', () => makeS3Storage(), { streamingMemoryBudget: 40 * MiB });
+// runs in this same process: 20 MiB could not tell streaming from buffering, 64 MiB can.
+describeStorageContract('s3', () => makeS3Storage(), {
+  largeObjectSize: 64 * MiB,
+  streamingMemoryBudget: 56 * MiB,
+});
 
 describe('S3Storage against s3rver', () => {
   it('stores objects under the prefix with their content type', async () => {
@@ -58,6 +62,13 @@ describe('S3Storage against s3rver', () => {
     expect((error as Error).message).toMatch(/no-such-bucket.*the bucket does not exist/);
   });
 
+  it('fails reads and writes in a missing bucket rather than reporting a missing object', async () => {
+    const storage = makeS3Storage({ bucket: 'no-such-bucket' });
+    await expect(storage.get('k')).rejects.toThrow(/NoSuchBucket/);
+    await expect(storage.put('k', 'x')).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(storage.delete('k')).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
   it('fails check for bad credentials without revealing them', async () => {
     const credentials = { accessKeyId: 'AKIAWRONGKEY0001', secretAccessKey: 'wrong/Secret+Value0123456789' };
     const storage = makeS3Storage(credentials);
@@ -71,6 +82,11 @@ describe('S3Storage against s3rver', () => {
     const putError = await storage.put('denied', 'x').catch((err: unknown) => err);
     expect(putError).toBeInstanceOf(StorageUnavailableError);
     expect(String((putError as Error).message)).not.toContain(credentials.accessKeyId);
+
+    // A refused multipart upload must stop reading the body instead of hanging on it.
+    const body = patternStream(40 * MiB);
+    await expect(storage.put('denied-stream', body)).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(body.destroyed).toBe(true);
   });
 
   it('fails check with a clear message when the endpoint is down', async () => {

@@ -80,20 +80,23 @@ export class S3Storage implements Storage {
         done(null, chunk);
       },
     });
-    // A failed upload stops reading, so it must tear the body down; a failed body fails the upload,
-    // which aborts the multipart upload. Wait for both so nothing is left running, and report
-    // whichever failed first (the body's own error when the caller's stream broke).
-    let failure: { reason: unknown } | undefined;
-    const noteFailure = (reason: unknown) => {
-      failure ??= { reason };
-    };
-    const feeding = pipeline(body, counter).catch(noteFailure);
-    const uploading = this.upload({ ...params, Body: counter }, key).catch((reason: unknown) => {
-      noteFailure(reason);
-      counter.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    // A failed body fails the upload, which aborts the multipart upload; a failed upload stops
+    // reading, so it tears the body down. Wait for both so nothing is left running, then report
+    // the body's own error first: when the caller's stream broke, that is the cause.
+    let bodyError: { reason: unknown } | undefined;
+    body.once('error', (reason: unknown) => {
+      bodyError ??= { reason };
     });
-    await Promise.all([feeding, uploading]);
-    if (failure) throw failure.reason;
+    const [fed, uploaded] = await Promise.allSettled([
+      pipeline(body, counter),
+      this.upload({ ...params, Body: counter }, key).catch((reason: unknown) => {
+        counter.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+        throw reason;
+      }),
+    ]);
+    if (bodyError) throw bodyError.reason;
+    if (uploaded.status === 'rejected') throw uploaded.reason;
+    if (fed.status === 'rejected') throw fed.reason;
     return { size };
   }
 
@@ -130,15 +133,25 @@ export class S3Storage implements Storage {
       body.destroy();
       throw new StorageUnavailableError(`S3 GetObject of ${this.describe(key)} ignored the Range header`);
     }
+    let range: ByteRange;
     try {
       // Some S3-compatible servers answer 206 where S3 answers 416 (e.g. any range of an empty object).
-      resolveByteRange(asked, served.size);
+      range = resolveByteRange(asked, served.size);
     } catch (err) {
       body.destroy();
       throw err;
     }
-    const range = { start: served.start, end: served.end };
-    return { body, size: served.size, lastModified, contentLength: range.end - range.start + 1, range };
+    if (served.start !== range.start || served.end < range.end) {
+      body.destroy();
+      throw new StorageUnavailableError(
+        `S3 GetObject of ${this.describe(key)} served bytes ${served.start}-${served.end} for ${range.start}-${range.end}`,
+      );
+    }
+    const contentLength = range.end - range.start + 1;
+    // Never hand out more bytes than contentLength says (s3rver serves everything for bytes=0-0).
+    const exact =
+      served.end > range.end ? Readable.from(firstBytes(body, contentLength), { objectMode: false }) : body;
+    return { body: exact, size: served.size, lastModified, contentLength, range };
   }
 
   async head(key: string): Promise<StorageHead | null> {
@@ -213,8 +226,22 @@ export class S3Storage implements Storage {
 }
 
 function isNotFound(err: unknown): boolean {
+  // A missing bucket is a misconfiguration, not a missing object (HEAD answers carry no code, so a
+  // HeadObject in a missing bucket still reads as NotFound: check() is there for that).
   const name = errorNameOf(err);
+  if (name === 'NoSuchBucket') return false;
   return name === 'NoSuchKey' || name === 'NotFound' || httpStatusOf(err) === 404;
+}
+
+async function* firstBytes(source: Readable, count: number): AsyncGenerator<Buffer> {
+  let left = count;
+  // Returning early ends the for-await, which destroys the source and frees its socket.
+  for await (const chunk of source) {
+    const part = (chunk as Buffer).subarray(0, left);
+    left -= part.byteLength;
+    yield part;
+    if (left === 0) return;
+  }
 }
 
 /** `bytes 0-9/100` → served range and full size. */

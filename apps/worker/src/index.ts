@@ -1,0 +1,2 @@
+// Programmatic entry for tests and embedding.
+export { type RunningWorker, startWorker } from './worker';

@@ -1,0 +1,33 @@
+// Starts the BullMQ workers for every queue; returned handle closes them gracefully.
+import type { CoreContext } from '@pallet/core';
+import { QUEUE, redisConnection } from '@pallet/jobs';
+import { Worker } from 'bullmq';
+import { ingestProcessor } from './processors/ingest';
+import { publishProcessor } from './processors/publish';
+import { requeueUnfinishedWork } from './recover';
+
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+export async function startWorker(core: CoreContext): Promise<RunningWorker> {
+  const connection = redisConnection(core.config.redisUrl);
+  const prefix = core.config.redisPrefix;
+  const workers = [
+    new Worker(QUEUE.ingest, ingestProcessor(core), { connection, prefix, concurrency: 4 }),
+    // Different distributions publish in parallel; the same one is serialized by a database lock.
+    new Worker(QUEUE.publish, publishProcessor(core), { connection, prefix, concurrency: 2 }),
+  ];
+  for (const w of workers) {
+    w.on('failed', (job, err) => core.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+    w.on('error', (err) => core.log.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await requeueUnfinishedWork(core);
+  core.log.info({ prefix }, 'worker ready');
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

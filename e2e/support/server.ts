@@ -1,0 +1,75 @@
+// Starts the built web app (`next start`) and the worker against a test instance, like `npm start` does.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { createTestInstance, type TestInstance } from '../../test/instance';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface RunningPallet {
+  baseUrl: string;
+  instance: TestInstance;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function startChild(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const out = createWriteStream(logFile);
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  return child;
+}
+
+async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(`${url}/api/v1/health`);
+      if (res.ok) return;
+      last = await res.text();
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`Pallet did not become healthy: ${last}`);
+}
+
+export async function startPallet(label: string, extraEnv: Record<string, string> = {}): Promise<RunningPallet> {
+  const instance = await createTestInstance(label);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, ...instance.env, PORT: String(port), APP_URL: baseUrl, NODE_ENV: 'production', ...extraEnv };
+  const web = startChild(join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], join(ROOT, 'apps/web'), env, join(instance.dir, 'web.log'));
+  const worker = startChild(join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], join(ROOT, 'apps/worker'), env, join(instance.dir, 'worker.log'));
+  const stop = async () => {
+    for (const child of [web, worker]) {
+      if (child.pid && child.exitCode === null) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {}
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    await instance.destroy();
+  };
+  try {
+    await waitHealthy(baseUrl, 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { baseUrl, instance, stop };
+}

@@ -1,0 +1,123 @@
+// Typed client of the api-v1 contract, used by the CLI and the end-to-end tests.
+import { openAsBlob } from 'node:fs';
+import { basename } from 'node:path';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PackageInfo {
+  id: string;
+  format: 'deb' | 'rpm';
+  name: string;
+  version: string;
+  architecture: string;
+  distribution: string;
+  component?: string;
+  sha256: string;
+  size: number;
+  status: 'processing' | 'published' | 'failed' | 'deleting';
+  error?: string;
+  filename: string | null;
+}
+
+export interface SetupInfo {
+  format: 'deb' | 'rpm';
+  distribution: string;
+  baseUrl: string;
+  keyUrl: string;
+  keyringUrl: string;
+  keyFingerprints: string[];
+  apt?: { sourcesLine: string; deb822: string; keyringPath: string; authConf?: string };
+  yum?: { repoFile: string };
+  zypper?: { repoFile: string };
+  script: string;
+}
+
+export class PalletClient {
+  constructor(
+    readonly baseUrl: string,
+    private token?: string,
+  ) {}
+
+  withToken(token: string): PalletClient {
+    return new PalletClient(this.baseUrl, token);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<{ status: number; data: T }> {
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(`${this.baseUrl}/api/v1${path}`, { ...init, method, headers, body: payload });
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : null;
+    if (!res.ok) {
+      throw new ApiError(res.status, data?.error?.code ?? 'unknown', data?.error?.message ?? res.statusText);
+    }
+    return { status: res.status, data: data as T };
+  }
+
+  async signup(email: string, password: string, org: string) {
+    return (await this.request<{ user: { id: string; email: string }; org: { slug: string; name: string }; token: string }>('POST', '/signup', { email, password, org })).data;
+  }
+
+  async createRepository(org: string, body: { name: string; visibility?: 'public' | 'private'; description?: string; keyAlgorithm?: 'rsa4096' | 'ed25519' }) {
+    return (await this.request<{ slug: string; visibility: string }>('POST', `/orgs/${org}/repos`, body)).data;
+  }
+
+  async uploadPackage(org: string, repo: string, file: string, fields: { distribution: string; component?: string; overwrite?: boolean }) {
+    const form = new FormData();
+    form.set('distribution', fields.distribution);
+    if (fields.component) form.set('component', fields.component);
+    if (fields.overwrite) form.set('overwrite', 'true');
+    form.set('file', await openAsBlob(file), basename(file));
+    return this.request<PackageInfo>('POST', `/orgs/${org}/repos/${repo}/packages`, form);
+  }
+
+  async getPackage(org: string, repo: string, id: string) {
+    return (await this.request<PackageInfo>('GET', `/orgs/${org}/repos/${repo}/packages/${id}`)).data;
+  }
+
+  async deletePackage(org: string, repo: string, id: string) {
+    return (await this.request<unknown>('DELETE', `/orgs/${org}/repos/${repo}/packages/${id}`)).status;
+  }
+
+  async listPackages(org: string, repo: string, query: Record<string, string> = {}) {
+    const qs = new URLSearchParams(query).toString();
+    return (await this.request<{ items: PackageInfo[]; total: number }>('GET', `/orgs/${org}/repos/${repo}/packages${qs ? `?${qs}` : ''}`)).data;
+  }
+
+  async setup(org: string, repo: string, distribution: string) {
+    return (await this.request<SetupInfo>('GET', `/orgs/${org}/repos/${repo}/setup?distribution=${encodeURIComponent(distribution)}`)).data;
+  }
+
+  async createToken(org: string, body: { name: string; scopes: string[]; repos?: string[]; expiresAt?: string }) {
+    return (await this.request<{ id: string; token: string }>('POST', `/orgs/${org}/tokens`, body)).data;
+  }
+
+  async revokeToken(org: string, id: string) {
+    return (await this.request<unknown>('DELETE', `/orgs/${org}/tokens/${id}`)).status;
+  }
+
+  /** Polls a package until it leaves `processing`. */
+  async waitForPackage(org: string, repo: string, id: string, timeoutMs = 30_000): Promise<PackageInfo> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const pkg = await this.getPackage(org, repo, id);
+      if (pkg.status !== 'processing') return pkg;
+      if (Date.now() > until) throw new Error(`package ${id} still processing after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
