@@ -14,6 +14,8 @@ const securityHeaders = [
 ];
 
 const config: NextConfig = {
+  // Parallel builds (several checkouts or test runs) can use separate output folders.
+  distDir: process.env.PALLET_NEXT_DIST_DIR ?? '.next',
   reactStrictMode: true,
   // `npm test` type-checks every workspace with tsc; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
