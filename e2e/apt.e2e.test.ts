@@ -1,7 +1,7 @@
 // The foundation's user story with the real apt: sign up, create a repository, upload .debs, install
 // with signature checks on, upgrade, delete — and apt refusing a tampered index.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
@@ -63,7 +63,13 @@ describe('signed APT repository, end to end with apt-get', () => {
     const deb = buildDeb(work, { name: 'pallet-hello', version: '1.0-1' });
     const upload = await api.uploadPackage(ORG, REPO, deb, { distribution: DIST });
     expect(upload.status).toBe(202);
-    expect(upload.data).toMatchObject({ format: 'deb', name: 'pallet-hello', version: '1.0-1', status: 'processing', sha256: sha256(deb) });
+    expect(upload.data).toMatchObject({
+      format: 'deb',
+      name: 'pallet-hello',
+      version: '1.0-1',
+      status: 'processing',
+      sha256: sha256(deb),
+    });
     const again = await api.uploadPackage(ORG, REPO, deb, { distribution: DIST });
     expect(again.status).toBe(200);
     expect(again.data.id).toBe(upload.data.id);
@@ -104,10 +110,14 @@ describe('signed APT repository, end to end with apt-get', () => {
     const text = await inRelease.text();
     expect(text.startsWith('-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n')).toBe(true);
     expect(text).toMatch(/Acquire-By-Hash: yes/);
-    const notModified = await fetch(`${setup.baseUrl}/dists/bookworm/InRelease`, { headers: { 'if-none-match': etag } });
+    const notModified = await fetch(`${setup.baseUrl}/dists/bookworm/InRelease`, {
+      headers: { 'if-none-match': etag },
+    });
     expect(notModified.status).toBe(304);
     const pkgs = await api.listPackages(ORG, REPO);
-    const pool = await fetch(`${setup.baseUrl}/${pkgs.items[0]!.filename}`, { headers: { range: 'bytes=0-7' } });
+    const pool = await fetch(`${setup.baseUrl}/${pkgs.items[0]!.filename}`, {
+      headers: { range: 'bytes=0-7' },
+    });
     expect(pool.status).toBe(206);
     expect(pool.headers.get('cache-control')).toContain('immutable');
     expect(await pool.text()).toBe('!<arch>\n');

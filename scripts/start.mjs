@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { root, setup } from './lib/setup.mjs';
 
 await setup('start');
-const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@pallet/web', '--output-logs=errors-only'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const build = spawnSync(
+  'npx',
+  ['turbo', 'run', 'build', '--filter=@pallet/web', '--output-logs=errors-only'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const port = process.env.PORT ?? '3000';
@@ -15,7 +19,9 @@ const children = [
   spawn('npx', ['next', 'start', '-p', port], { cwd: join(root, 'apps', 'web'), stdio: 'inherit' }),
   spawn('npx', ['tsx', 'src/main.ts'], { cwd: join(root, 'apps', 'worker'), stdio: 'inherit' }),
 ];
-console.log(`[pallet] web on ${process.env.APP_URL ?? `http://localhost:${port}`}, worker running. Ctrl-C stops both.`);
+console.log(
+  `[pallet] web on ${process.env.APP_URL ?? `http://localhost:${port}`}, worker running. Ctrl-C stops both.`,
+);
 let stopping = false;
 const stop = (code) => {
   if (stopping) return;

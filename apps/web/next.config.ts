@@ -30,7 +30,20 @@ const config: NextConfig = {
     '@pallet/storage',
     '@pallet/jobs',
   ],
-  serverExternalPackages: ['argon2', 'pg', '@prisma/adapter-pg', 'bullmq', 'ioredis', 'pino', '@napi-rs/lzma', 'lzma-native', 'fzstd', 'tar-stream', 'openpgp', 'busboy'],
+  serverExternalPackages: [
+    'argon2',
+    'pg',
+    '@prisma/adapter-pg',
+    'bullmq',
+    'ioredis',
+    'pino',
+    '@napi-rs/lzma',
+    'lzma-native',
+    'fzstd',
+    'tar-stream',
+    'openpgp',
+    'busboy',
+  ],
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

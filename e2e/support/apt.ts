@@ -12,7 +12,17 @@ export interface AptEnv {
 }
 
 export function createAptEnv(dir: string): AptEnv {
-  for (const d of ['etc/apt.conf.d', 'etc/sources.list.d', 'etc/auth.conf.d', 'etc/preferences.d', 'etc/trusted.gpg.d', 'state/lists/partial', 'cache/archives/partial', 'log', 'download']) {
+  for (const d of [
+    'etc/apt.conf.d',
+    'etc/sources.list.d',
+    'etc/auth.conf.d',
+    'etc/preferences.d',
+    'etc/trusted.gpg.d',
+    'state/lists/partial',
+    'cache/archives/partial',
+    'log',
+    'download',
+  ]) {
     mkdirSync(join(dir, d), { recursive: true });
   }
   writeFileSync(join(dir, 'state/status'), '');

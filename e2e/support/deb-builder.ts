@@ -3,7 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function buildDeb(dir: string, p: { name: string; version: string; arch?: string; body?: string }): string {
+export function buildDeb(
+  dir: string,
+  p: { name: string; version: string; arch?: string; body?: string },
+): string {
   const arch = p.arch ?? 'all';
   const root = join(dir, `${p.name}_${p.version}_${arch}`);
   mkdirSync(join(root, 'DEBIAN'), { recursive: true });

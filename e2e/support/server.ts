@@ -18,12 +18,20 @@ export async function freePort(): Promise<number> {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
       const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-function startChild(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+function startChild(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): ChildProcess {
   const out = createWriteStream(logFile);
   const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout?.pipe(out);
@@ -47,13 +55,35 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`Pallet did not become healthy: ${last}`);
 }
 
-export async function startPallet(label: string, extraEnv: Record<string, string> = {}): Promise<RunningPallet> {
+export async function startPallet(
+  label: string,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningPallet> {
   const instance = await createTestInstance(label);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, ...instance.env, PORT: String(port), APP_URL: baseUrl, NODE_ENV: 'production', ...extraEnv };
-  const web = startChild(join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], join(ROOT, 'apps/web'), env, join(instance.dir, 'web.log'));
-  const worker = startChild(join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], join(ROOT, 'apps/worker'), env, join(instance.dir, 'worker.log'));
+  const env = {
+    ...process.env,
+    ...instance.env,
+    PORT: String(port),
+    APP_URL: baseUrl,
+    NODE_ENV: 'production',
+    ...extraEnv,
+  };
+  const web = startChild(
+    join(ROOT, 'node_modules/.bin/next'),
+    ['start', '-p', String(port), '-H', '127.0.0.1'],
+    join(ROOT, 'apps/web'),
+    env,
+    join(instance.dir, 'web.log'),
+  );
+  const worker = startChild(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['src/main.ts'],
+    join(ROOT, 'apps/worker'),
+    env,
+    join(instance.dir, 'worker.log'),
+  );
   const stop = async () => {
     for (const child of [web, worker]) {
       if (child.pid && child.exitCode === null) {

@@ -3,7 +3,7 @@
 // generated Prisma client and the database migrations. Plain Node: it runs before `npm ci`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,18 @@ export const DEFAULTS = {
 };
 
 /** Debian packages the test suite drives: the real package clients, signing tools and a browser. */
-export const TEST_PACKAGES = ['dnf', 'zypper', 'rpm', 'createrepo-c', 'gnupg', 'apt-utils', 'chromium', 'xz-utils', 'zstd', 'curl'];
+export const TEST_PACKAGES = [
+  'dnf',
+  'zypper',
+  'rpm',
+  'createrepo-c',
+  'gnupg',
+  'apt-utils',
+  'chromium',
+  'xz-utils',
+  'zstd',
+  'curl',
+];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
@@ -44,7 +55,9 @@ export function ensureDebianPackages(packages) {
   const missing = packages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Missing Debian packages: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
+    throw new Error(
+      `Missing Debian packages: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`,
+    );
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -93,7 +106,10 @@ async function ensurePostgres(url) {
     const hba = `/etc/postgresql/${version}/main/pg_hba.conf`;
     const text = readFileSync(hba, 'utf8');
     if (!text.includes('# pallet-dev')) {
-      writeFileSync(hba, `# pallet-dev\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${text}`);
+      writeFileSync(
+        hba,
+        `# pallet-dev\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${text}`,
+      );
     }
   }
   const version = readdirSync('/etc/postgresql')[0];
@@ -110,7 +126,18 @@ async function ensureRedis(url) {
   if (!isLocal(host)) throw new Error(`Redis at ${host}:${port} is not reachable.`);
   ensureDebianPackages(['redis-server']);
   log('starting Redis');
-  run('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no']);
+  run('redis-server', [
+    '--daemonize',
+    'yes',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
   await waitFor(host, port, 'Redis');
 }
 
@@ -121,7 +148,9 @@ function ensurePrismaClient() {
   if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) return;
   log('generating the Prisma client');
   // `prisma generate` needs no schema engine; pointing at a stub stops the CLI from downloading one.
-  run('npx', ['prisma', 'generate'], { env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1' } });
+  run('npx', ['prisma', 'generate'], {
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  });
   writeFileSync(marker, digest);
 }
 

@@ -8,7 +8,9 @@ export async function requeueUnfinishedWork(core: CoreContext): Promise<void> {
     take: 10_000,
   });
   for (const p of pending) await core.queues.enqueueIngest({ packageId: p.id });
-  const dists = await core.db.distribution.findMany({ include: { currentPublication: { select: { generation: true } } } });
+  const dists = await core.db.distribution.findMany({
+    include: { currentPublication: { select: { generation: true } } },
+  });
   for (const d of dists) {
     if (d.generation > 0 && (d.currentPublication?.generation ?? -1) < d.generation) {
       await requestPublication(core, d.id, d.generation);

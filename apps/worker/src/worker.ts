@@ -19,7 +19,9 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     new Worker(QUEUE.publish, publishProcessor(core), { connection, prefix, concurrency: 2 }),
   ];
   for (const w of workers) {
-    w.on('failed', (job, err) => core.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+    w.on('failed', (job, err) =>
+      core.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'),
+    );
     w.on('error', (err) => core.log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));

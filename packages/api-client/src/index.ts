@@ -50,7 +50,12 @@ export class PalletClient {
     return new PalletClient(this.baseUrl, token);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<{ status: number; data: T }> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: RequestInit = {},
+  ): Promise<{ status: number; data: T }> {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let payload: BodyInit | undefined;
@@ -69,14 +74,34 @@ export class PalletClient {
   }
 
   async signup(email: string, password: string, org: string) {
-    return (await this.request<{ user: { id: string; email: string }; org: { slug: string; name: string }; token: string }>('POST', '/signup', { email, password, org })).data;
+    return (
+      await this.request<{
+        user: { id: string; email: string };
+        org: { slug: string; name: string };
+        token: string;
+      }>('POST', '/signup', { email, password, org })
+    ).data;
   }
 
-  async createRepository(org: string, body: { name: string; visibility?: 'public' | 'private'; description?: string; keyAlgorithm?: 'rsa4096' | 'ed25519' }) {
-    return (await this.request<{ slug: string; visibility: string }>('POST', `/orgs/${org}/repos`, body)).data;
+  async createRepository(
+    org: string,
+    body: {
+      name: string;
+      visibility?: 'public' | 'private';
+      description?: string;
+      keyAlgorithm?: 'rsa4096' | 'ed25519';
+    },
+  ) {
+    return (await this.request<{ slug: string; visibility: string }>('POST', `/orgs/${org}/repos`, body))
+      .data;
   }
 
-  async uploadPackage(org: string, repo: string, file: string, fields: { distribution: string; component?: string; overwrite?: boolean }) {
+  async uploadPackage(
+    org: string,
+    repo: string,
+    file: string,
+    fields: { distribution: string; component?: string; overwrite?: boolean },
+  ) {
     const form = new FormData();
     form.set('distribution', fields.distribution);
     if (fields.component) form.set('component', fields.component);
@@ -95,14 +120,27 @@ export class PalletClient {
 
   async listPackages(org: string, repo: string, query: Record<string, string> = {}) {
     const qs = new URLSearchParams(query).toString();
-    return (await this.request<{ items: PackageInfo[]; total: number }>('GET', `/orgs/${org}/repos/${repo}/packages${qs ? `?${qs}` : ''}`)).data;
+    return (
+      await this.request<{ items: PackageInfo[]; total: number }>(
+        'GET',
+        `/orgs/${org}/repos/${repo}/packages${qs ? `?${qs}` : ''}`,
+      )
+    ).data;
   }
 
   async setup(org: string, repo: string, distribution: string) {
-    return (await this.request<SetupInfo>('GET', `/orgs/${org}/repos/${repo}/setup?distribution=${encodeURIComponent(distribution)}`)).data;
+    return (
+      await this.request<SetupInfo>(
+        'GET',
+        `/orgs/${org}/repos/${repo}/setup?distribution=${encodeURIComponent(distribution)}`,
+      )
+    ).data;
   }
 
-  async createToken(org: string, body: { name: string; scopes: string[]; repos?: string[]; expiresAt?: string }) {
+  async createToken(
+    org: string,
+    body: { name: string; scopes: string[]; repos?: string[]; expiresAt?: string },
+  ) {
     return (await this.request<{ id: string; token: string }>('POST', `/orgs/${org}/tokens`, body)).data;
   }
 

@@ -14,7 +14,13 @@ export interface Config {
   /** key prefix for every BullMQ queue, so that two instances (or test runs) share one Redis */
   redisPrefix: string;
   storage: string;
-  s3: { endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+  s3: {
+    endpoint?: string;
+    region: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    forcePathStyle: boolean;
+  };
   /** 32 bytes that seal every signing key */
   masterKey: Uint8Array;
   masterKeySource: 'env' | 'dev-file';
@@ -39,7 +45,10 @@ const envSchema = z.object({
   DL_URL: z.url().optional(),
   DATABASE_URL: z.string().min(1).default('postgresql://postgres@127.0.0.1:5432/pallet'),
   REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
-  PALLET_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('pallet'),
+  PALLET_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/)
+    .default('pallet'),
   PALLET_DATA_DIR: z.string().optional(),
   PALLET_STORAGE: z.string().optional(),
   PALLET_S3_ENDPOINT: z.url().optional(),
@@ -49,7 +58,11 @@ const envSchema = z.object({
   PALLET_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
   PALLET_MASTER_KEY: z.string().optional(),
   PALLET_SIGNUP: z.enum(['open', 'closed']).default('open'),
-  PALLET_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  PALLET_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   PALLET_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(300),
@@ -115,7 +128,9 @@ export function loadConfig(
   if (!e.PALLET_MASTER_KEY && production) {
     throw new ConfigError('PALLET_MASTER_KEY is required when NODE_ENV=production');
   }
-  const masterKey = e.PALLET_MASTER_KEY ? parseMasterKey(e.PALLET_MASTER_KEY) : loadDevMasterKey(dataDir, warn);
+  const masterKey = e.PALLET_MASTER_KEY
+    ? parseMasterKey(e.PALLET_MASTER_KEY)
+    : loadDevMasterKey(dataDir, warn);
   const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   let storage = e.PALLET_STORAGE ?? join(dataDir, 'storage');
   if (!storage.startsWith('s3://') && !storage.startsWith('file://') && !isAbsolute(storage)) {
@@ -136,7 +151,9 @@ export function loadConfig(
       region: e.AWS_REGION,
       accessKeyId: e.AWS_ACCESS_KEY_ID,
       secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
-      forcePathStyle: e.PALLET_S3_FORCE_PATH_STYLE ? e.PALLET_S3_FORCE_PATH_STYLE === 'true' : !!e.PALLET_S3_ENDPOINT,
+      forcePathStyle: e.PALLET_S3_FORCE_PATH_STYLE
+        ? e.PALLET_S3_FORCE_PATH_STYLE === 'true'
+        : !!e.PALLET_S3_ENDPOINT,
     },
     masterKey,
     masterKeySource: e.PALLET_MASTER_KEY ? 'env' : 'dev-file',

@@ -11,7 +11,10 @@ export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 export const ingestPayload = z.object({ packageId: z.string().min(1) });
 export type IngestPayload = z.infer<typeof ingestPayload>;
 
-export const publishPayload = z.object({ distributionId: z.string().min(1), generation: z.number().int().min(0) });
+export const publishPayload = z.object({
+  distributionId: z.string().min(1),
+  generation: z.number().int().min(0),
+});
 export type PublishPayload = z.infer<typeof publishPayload>;
 
 const retry: JobsOptions = {
@@ -52,7 +55,10 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
   return {
     queues,
     async enqueueIngest(payload) {
-      await queues.ingest.add('ingest', ingestPayload.parse(payload), { ...retry, jobId: `ingest-${payload.packageId}-${Date.now()}` });
+      await queues.ingest.add('ingest', ingestPayload.parse(payload), {
+        ...retry,
+        jobId: `ingest-${payload.packageId}-${Date.now()}`,
+      });
     },
     async enqueuePublish(payload, delayMs) {
       const p = publishPayload.parse(payload);

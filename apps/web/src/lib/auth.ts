@@ -33,6 +33,7 @@ export async function authenticate(request: Request): Promise<Actor> {
 /** For API endpoints: credentials are required. */
 export async function requireActor(request: Request): Promise<Actor> {
   const actor = await authenticate(request);
-  if (actor.kind === 'anonymous') throw new Unauthorized('Missing credentials: send Authorization: Bearer <token>.');
+  if (actor.kind === 'anonymous')
+    throw new Unauthorized('Missing credentials: send Authorization: Bearer <token>.');
   return actor;
 }

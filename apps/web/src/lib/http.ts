@@ -31,12 +31,16 @@ export function errorResponse(err: unknown): Response {
     const headers: Record<string, string> = {};
     if (err instanceof RateLimited) headers['retry-after'] = String(err.retryAfterSeconds);
     if (err.kind === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="pallet"';
-    if (err.code === 'auth_required') headers['www-authenticate'] = 'Basic realm="pallet repository", charset="UTF-8"';
+    if (err.code === 'auth_required')
+      headers['www-authenticate'] = 'Basic realm="pallet repository", charset="UTF-8"';
     return json(errorBody(err.code, err.message), STATUS[err.kind], headers);
   }
   const e = err as Error;
   getCore().log.error({ err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'unhandled error');
-  return json(errorBody('internal_error', 'Something went wrong on our side; the request changed nothing.'), 500);
+  return json(
+    errorBody('internal_error', 'Something went wrong on our side; the request changed nothing.'),
+    500,
+  );
 }
 
 /** Reads a JSON body; a malformed body is a 400 in the contract's shape. */

@@ -2,8 +2,8 @@
 // the small text fields are collected. Fields may come before or after the file.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import busboy from 'busboy';
 import { InvalidRequest, TooLarge } from '@pallet/core';
+import busboy from 'busboy';
 
 const MULTIPART_OVERHEAD = 1024 * 1024;
 
@@ -14,7 +14,9 @@ export async function readMultipartUpload<T>(
 ): Promise<{ staged: T; fields: Record<string, string> }> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
-    throw new InvalidRequest('Upload with multipart/form-data: a `file` part plus `distribution` (and optional `component`, `overwrite`).');
+    throw new InvalidRequest(
+      'Upload with multipart/form-data: a `file` part plus `distribution` (and optional `component`, `overwrite`).',
+    );
   }
   const length = Number(request.headers.get('content-length') ?? 'NaN');
   if (Number.isFinite(length) && length > maxBytes + MULTIPART_OVERHEAD) {

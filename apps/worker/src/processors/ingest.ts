@@ -10,7 +10,10 @@ export function ingestProcessor(core: CoreContext) {
       await ingestPackage(core, packageId);
     } catch (err) {
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      core.log.warn({ packageId, attempt: job.attemptsMade + 1, err: (err as Error).message }, 'ingest failed');
+      core.log.warn(
+        { packageId, attempt: job.attemptsMade + 1, err: (err as Error).message },
+        'ingest failed',
+      );
       if (last) await markIngestFailed(core, packageId, (err as Error).message);
       throw err;
     }

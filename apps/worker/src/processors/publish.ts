@@ -10,7 +10,12 @@ export function publishProcessor(core: CoreContext) {
     const result = await publishDistribution(core, distributionId);
     if (!result.skipped) {
       core.log.info(
-        { distributionId, publicationId: result.publicationId, packages: result.packageCount, ms: Math.round(performance.now() - started) },
+        {
+          distributionId,
+          publicationId: result.publicationId,
+          packages: result.packageCount,
+          ms: Math.round(performance.now() - started),
+        },
         'published',
       );
     }

@@ -25,7 +25,12 @@ function tokenAllows(scopes: Scope[], need: Need): boolean {
 }
 
 /** Resolves an org the actor belongs to; NotFound for unknown orgs and orgs of others. */
-export async function authorizeOrg(ctx: CoreContext, actor: Actor, orgSlug: string, need: Need): Promise<Org> {
+export async function authorizeOrg(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  need: Need,
+): Promise<Org> {
   if (actor.kind === 'anonymous') throw new Unauthorized();
   const org = await ctx.db.org.findUnique({ where: { slug: orgSlug } });
   if (!org) throw new NotFound('org');
@@ -55,9 +60,15 @@ export async function authorizeRepository(
 ): Promise<{ org: Org; repository: Repository }> {
   // Check the org first without the need, so that a missing repo answers 404 before a scope answers 403.
   const org = await authorizeOrg(ctx, actor, orgSlug, 'read');
-  const repository = await ctx.db.repository.findUnique({ where: { orgId_slug: { orgId: org.id, slug: repoSlug } } });
+  const repository = await ctx.db.repository.findUnique({
+    where: { orgId_slug: { orgId: org.id, slug: repoSlug } },
+  });
   if (!repository) throw new NotFound('repository');
-  if (actor.kind === 'token' && actor.repositoryIds.length > 0 && !actor.repositoryIds.includes(repository.id)) {
+  if (
+    actor.kind === 'token' &&
+    actor.repositoryIds.length > 0 &&
+    !actor.repositoryIds.includes(repository.id)
+  ) {
     throw new NotFound('repository');
   }
   if (need !== 'read') await authorizeOrg(ctx, actor, orgSlug, need);

@@ -3,8 +3,29 @@ import { InvalidRequest } from '../errors/domain-errors';
 
 export type Format = 'deb' | 'rpm';
 
-const DEB_DISTROS = new Set(['debian', 'ubuntu', 'raspbian', 'linuxmint', 'elementaryos', 'pop', 'kali', 'devuan']);
-const RPM_DISTROS = new Set(['el', 'rhel', 'centos', 'rocky', 'alma', 'almalinux', 'ol', 'fedora', 'opensuse', 'sles', 'amzn']);
+const DEB_DISTROS = new Set([
+  'debian',
+  'ubuntu',
+  'raspbian',
+  'linuxmint',
+  'elementaryos',
+  'pop',
+  'kali',
+  'devuan',
+]);
+const RPM_DISTROS = new Set([
+  'el',
+  'rhel',
+  'centos',
+  'rocky',
+  'alma',
+  'almalinux',
+  'ol',
+  'fedora',
+  'opensuse',
+  'sles',
+  'amzn',
+]);
 
 const PART_RE = /^[a-z0-9][a-z0-9.+_-]{0,62}$/;
 
@@ -16,8 +37,18 @@ export interface DistributionName {
 
 export function parseDistributionName(raw: string): DistributionName {
   const [distro, release, ...rest] = raw.split('/');
-  if (!distro || !release || rest.length > 0 || !PART_RE.test(distro) || !PART_RE.test(release) || release.includes('..')) {
-    throw new InvalidRequest('distribution must look like "debian/bookworm" or "el/9".', 'invalid_distribution');
+  if (
+    !distro ||
+    !release ||
+    rest.length > 0 ||
+    !PART_RE.test(distro) ||
+    !PART_RE.test(release) ||
+    release.includes('..')
+  ) {
+    throw new InvalidRequest(
+      'distribution must look like "debian/bookworm" or "el/9".',
+      'invalid_distribution',
+    );
   }
   return { name: `${distro}/${release}`, distro, release };
 }

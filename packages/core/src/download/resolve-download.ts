@@ -1,9 +1,10 @@
 // Maps a /dl/... path to the stored object a client should get, enforcing private-repository access.
 // Layout: /dl/{org}/{repo}/gpg.asc|gpg.gpg, /dl/{org}/{repo}/deb/{distro}/(dists|pool)/...,
 // /dl/{org}/{repo}/rpm/{distro}/{release}/(repodata|Packages)/...
-import { publicKeyToBinary } from '@pallet/openpgp';
+
 import type { Repository } from '@pallet/db';
-import { type Actor } from '../auth/actor';
+import { publicKeyToBinary } from '@pallet/openpgp';
+import type { Actor } from '../auth/actor';
 import { canReadRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { NotFound, Unauthorized } from '../errors/domain-errors';
@@ -20,17 +21,32 @@ export type Download =
       lastModified: Date;
       isPrivate: boolean;
     }
-  | { kind: 'inline'; body: Uint8Array; contentType: string; etag: string; lastModified: Date; isPrivate: boolean };
+  | {
+      kind: 'inline';
+      body: Uint8Array;
+      contentType: string;
+      etag: string;
+      lastModified: Date;
+      isPrivate: boolean;
+    };
 
 const SEGMENT_RE = /^[A-Za-z0-9._+~-]+$/;
 
 export class AuthRequired extends Unauthorized {
   constructor() {
-    super('This repository needs credentials: HTTP Basic with a read token as the password.', 'auth_required');
+    super(
+      'This repository needs credentials: HTTP Basic with a read token as the password.',
+      'auth_required',
+    );
   }
 }
 
-async function resolveRepository(ctx: CoreContext, actor: Actor, orgSlug: string, repoSlug: string): Promise<Repository> {
+async function resolveRepository(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+): Promise<Repository> {
   const repo = await ctx.db.repository.findFirst({ where: { slug: repoSlug, org: { slug: orgSlug } } });
   if (repo?.visibility === 'PUBLIC') return repo;
   // Unknown and private repositories look the same to a client without credentials.
@@ -50,8 +66,14 @@ export async function resolveDownload(ctx: CoreContext, actor: Actor, segments: 
     const keys = await loadPublicKeys(ctx, repo.id);
     if (keys.length === 0) throw new NotFound('file');
     const armored = keys.map((k) => k.publicKeyArmored.trim()).join('\n') + '\n';
-    const body = kind === 'gpg.asc' ? Buffer.from(armored, 'utf8') : await publicKeyToBinary(keys.map((k) => k.publicKeyArmored));
-    const etag = keys.map((k) => k.fingerprint).join('-').slice(0, 80);
+    const body =
+      kind === 'gpg.asc'
+        ? Buffer.from(armored, 'utf8')
+        : await publicKeyToBinary(keys.map((k) => k.publicKeyArmored));
+    const etag = keys
+      .map((k) => k.fingerprint)
+      .join('-')
+      .slice(0, 80);
     return {
       kind: 'inline',
       body,
@@ -81,7 +103,8 @@ export async function resolveDownload(ctx: CoreContext, actor: Actor, segments: 
     format = 'RPM';
     const [distro, release, top, ...p] = rest as [string, string, string, ...string[]];
     distName = `${distro}/${release}`;
-    if (top === 'Packages') return resolvePackageFile(ctx, repo, 'RPM', { name: distName }, ['Packages', ...p].join('/'));
+    if (top === 'Packages')
+      return resolvePackageFile(ctx, repo, 'RPM', { name: distName }, ['Packages', ...p].join('/'));
     if (top !== 'repodata') throw new NotFound('file');
     path = [top, ...p];
   } else {

@@ -10,7 +10,10 @@ export interface Health {
 
 async function probe(fn: () => Promise<unknown>, timeoutMs = 3000): Promise<string> {
   try {
-    await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out')), timeoutMs))]);
+    await Promise.race([
+      fn(),
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timed out')), timeoutMs)),
+    ]);
     return 'ok';
   } catch (err) {
     return `error: ${(err as Error).message.split('\n')[0]?.slice(0, 200)}`;

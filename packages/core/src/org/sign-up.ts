@@ -1,15 +1,18 @@
 // Sign-up: one transaction creates the user, their org (as owner) and a first org:admin API token.
 import { z } from 'zod';
+import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { hashPassword } from '../auth/password';
-import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { Conflict, Forbidden, InvalidRequest } from '../errors/domain-errors';
 import { insertToken } from '../token/create-token';
 import { slugSchema } from './slug';
 
 export const signUpInput = z.object({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   password: z.string().min(10, 'password must have at least 10 characters').max(256),
   org: slugSchema,
   orgName: z.string().trim().min(1).max(100).optional(),
@@ -22,7 +25,8 @@ export interface SignUpResult {
 }
 
 export async function signUp(ctx: CoreContext, raw: unknown, ip?: string): Promise<SignUpResult> {
-  if (ctx.config.signup === 'closed') throw new Forbidden('Sign-up is closed on this instance.', 'signup_closed');
+  if (ctx.config.signup === 'closed')
+    throw new Forbidden('Sign-up is closed on this instance.', 'signup_closed');
   const parsed = signUpInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -42,17 +46,34 @@ export async function signUp(ctx: CoreContext, raw: unknown, ip?: string): Promi
       const org = await tx.org.create({ data: { slug: input.org, name: input.orgName ?? input.org } });
       await tx.membership.create({ data: { orgId: org.id, userId: user.id, role: 'OWNER' } });
       const actor: Actor = { kind: 'user', userId: user.id, email: user.email, ip };
-      await recordAuditEvent(tx, { orgId: org.id, actor, action: 'user.signup', target: `user ${user.email}`, targetId: user.id });
-      await recordAuditEvent(tx, { orgId: org.id, actor, action: 'org.create', target: `org ${org.slug}`, targetId: org.id });
+      await recordAuditEvent(tx, {
+        orgId: org.id,
+        actor,
+        action: 'user.signup',
+        target: `user ${user.email}`,
+        targetId: user.id,
+      });
+      await recordAuditEvent(tx, {
+        orgId: org.id,
+        actor,
+        action: 'org.create',
+        target: `org ${org.slug}`,
+        targetId: org.id,
+      });
       const { secret } = await insertToken(tx, org.id, actor, {
         name: 'sign-up token',
         scopes: ['org:admin'],
         repositoryIds: [],
       });
-      return { user: { id: user.id, email: user.email }, org: { slug: org.slug, name: org.name }, token: secret };
+      return {
+        user: { id: user.id, email: user.email },
+        org: { slug: org.slug, name: org.name },
+        token: secret,
+      };
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw new Conflict('Email or org already taken.', 'taken');
+    if ((err as { code?: string }).code === 'P2002')
+      throw new Conflict('Email or org already taken.', 'taken');
     throw err;
   }
 }

@@ -1,12 +1,19 @@
 // Marks a package for deletion; the next publication drops it from the indexes and removes the row.
+
+import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
-import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { NotFound } from '../errors/domain-errors';
 import { requestPublication } from '../publication/request-publication';
 
-export async function deletePackage(ctx: CoreContext, actor: Actor, orgSlug: string, repoSlug: string, id: string): Promise<void> {
+export async function deletePackage(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+  id: string,
+): Promise<void> {
   const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'write');
   const generation = await ctx.db.$transaction(async (tx) => {
     const pkg = await tx.package.findFirst({ where: { id, repositoryId: repository.id } });

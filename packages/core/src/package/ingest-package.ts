@@ -1,7 +1,8 @@
 // Worker step after an upload: prepares what clients are served (rpm: signed copy) and the package's
 // pre-rendered index entry, then bumps the distribution's generation so a publication follows.
-import { buildPackagesStanza, type DebPackage } from '@pallet/deb';
+
 import type { Blob, Package } from '@pallet/db';
+import { buildPackagesStanza, type DebPackage } from '@pallet/deb';
 import type { CoreContext } from '../context/core-context';
 import { requestPublication } from '../publication/request-publication';
 import { prepareRpm } from './prepare-rpm';

@@ -2,8 +2,8 @@
 // renders its primary/filelists/other entries from the signed file's digest and header range.
 import { createHash, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { detachSign } from '@pallet/openpgp';
 import type { Blob, Package } from '@pallet/db';
+import { detachSign } from '@pallet/openpgp';
 import {
   buildFilelistsEntry,
   buildOtherEntry,
@@ -31,11 +31,14 @@ export async function prepareRpm(ctx: CoreContext, pkg: Package & { blob: Blob }
   const head = await readBytes(ctx, pkg.blob.storageKey, 0, rpm.headerEnd - 1);
   const { newPrefix, mainHeaderOffset } = await signRpmHeader(
     head,
-    async (mainHeader) => (await detachSign(mainHeader, [key.privateKeyArmored], { armor: false })) as Uint8Array,
+    async (mainHeader) =>
+      (await detachSign(mainHeader, [key.privateKeyArmored], { armor: false })) as Uint8Array,
     key.algorithm === 'ed25519' ? 'eddsa' : 'rsa',
   );
   const size = Number(pkg.blob.size);
-  const rest = await ctx.storage.get(pkg.blob.storageKey, { range: { start: mainHeaderOffset, end: size - 1 } });
+  const rest = await ctx.storage.get(pkg.blob.storageKey, {
+    range: { start: mainHeaderOffset, end: size - 1 },
+  });
   if (!rest) throw new Error('uploaded package bytes are missing from storage');
   const hashes = ['sha256', 'sha512', 'sha1', 'md5'].map((a) => createHash(a));
   const body = new PassThrough();
@@ -44,13 +47,13 @@ export async function prepareRpm(ctx: CoreContext, pkg: Package & { blob: Blob }
   let signedSize = 0;
   const feed = async () => {
     for (const chunk of [newPrefix]) {
-      hashes.forEach((h) => h.update(chunk));
+      for (const h of hashes) h.update(chunk);
       signedSize += chunk.length;
       body.write(chunk);
     }
     for await (const raw of rest.body) {
       const chunk = raw as Buffer;
-      hashes.forEach((h) => h.update(chunk));
+      for (const h of hashes) h.update(chunk);
       signedSize += chunk.length;
       if (!body.write(chunk)) await new Promise((r) => body.once('drain', r));
     }
@@ -62,10 +65,16 @@ export async function prepareRpm(ctx: CoreContext, pkg: Package & { blob: Blob }
   if (blob) {
     await ctx.storage.delete(storageKey);
   } else {
-    blob = await ctx.db.blob.create({ data: { sha256, sha512, sha1, md5, size: BigInt(signedSize), storageKey } });
+    blob = await ctx.db.blob.create({
+      data: { sha256, sha512, sha1, md5, size: BigInt(signedSize), storageKey },
+    });
   }
   const headerStart = newPrefix.length;
-  const signed: RpmPackage = { ...rpm, headerStart, headerEnd: headerStart + (rpm.headerEnd - rpm.headerStart) };
+  const signed: RpmPackage = {
+    ...rpm,
+    headerStart,
+    headerEnd: headerStart + (rpm.headerEnd - rpm.headerStart),
+  };
   const file = {
     pkgid: sha256,
     size: signedSize,

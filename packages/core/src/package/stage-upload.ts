@@ -36,7 +36,8 @@ export function toPackageError(err: unknown): Error {
   if (err instanceof DomainError) return err;
   const kind = (err as { kind?: string }).kind;
   const message = (err as Error).message || 'The package could not be read.';
-  if (kind === 'not_a_deb' || kind === 'not_an_rpm') return new UnsupportedFormat('The file is not a .deb or .rpm package.');
+  if (kind === 'not_a_deb' || kind === 'not_an_rpm')
+    return new UnsupportedFormat('The file is not a .deb or .rpm package.');
   if (kind) return new InvalidPackage(message.endsWith('.') ? message : `${message}.`);
   return err as Error;
 }
@@ -49,12 +50,21 @@ class Hashes {
     for (const h of this.h) h.update(chunk);
   }
   digests(): FileDigests {
-    const [sha256, sha512, sha1, md5] = this.h.map((h) => h.digest('hex')) as [string, string, string, string];
+    const [sha256, sha512, sha1, md5] = this.h.map((h) => h.digest('hex')) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     return { sha256, sha512, sha1, md5, size: this.size };
   }
 }
 
-async function writeWithBackpressure(stream: PassThrough, chunk: Uint8Array, abort: Promise<never>): Promise<void> {
+async function writeWithBackpressure(
+  stream: PassThrough,
+  chunk: Uint8Array,
+  abort: Promise<never>,
+): Promise<void> {
   if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), abort]);
 }
 
@@ -113,7 +123,10 @@ export async function stageUpload(
     }
     toStorage.end();
     toParser.end();
-    const [parsed] = await Promise.race([Promise.all([parse as unknown as Promise<DebPackage | RpmPackage>, put]), abort]);
+    const [parsed] = await Promise.race([
+      Promise.all([parse as unknown as Promise<DebPackage | RpmPackage>, put]),
+      abort,
+    ]);
     const digests = hashes.digests();
     if (format === 'deb') return { ...digests, storageKey: key, format: 'deb', deb: parsed as DebPackage };
     return { ...digests, storageKey: key, format: 'rpm', rpm: parsed as RpmPackage };

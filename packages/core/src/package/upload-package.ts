@@ -3,9 +3,9 @@
 import { poolPath } from '@pallet/deb';
 import { rpmLocationHref } from '@pallet/rpm';
 import { z } from 'zod';
+import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
-import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { distroAccepts, parseDistributionName } from '../distribution/distribution-name';
 import { ensureDistribution } from '../distribution/ensure-distribution';
@@ -47,7 +47,14 @@ function identify(staged: StagedUpload, release: string, component: string): Ide
       version: d.version,
       architecture: d.architecture,
       component,
-      filename: poolPath({ release, component, source: d.source, name: d.name, version: d.version, architecture: d.architecture }),
+      filename: poolPath({
+        release,
+        component,
+        source: d.source,
+        name: d.name,
+        version: d.version,
+        architecture: d.architecture,
+      }),
       metadata: { deb: d },
     };
   }
@@ -75,11 +82,15 @@ export async function uploadPackage(
   let blobCreated = false;
   try {
     const fields = uploadFields.safeParse(rawFields);
-    if (!fields.success) throw new InvalidRequest(fields.error.issues[0]?.message ?? 'Invalid upload fields.');
+    if (!fields.success)
+      throw new InvalidRequest(fields.error.issues[0]?.message ?? 'Invalid upload fields.');
     const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'write');
     const dist = parseDistributionName(fields.data.distribution);
     if (!distroAccepts(dist.distro, staged.format)) {
-      throw new InvalidRequest(`Distribution ${dist.name} does not take .${staged.format} packages.`, 'wrong_distribution');
+      throw new InvalidRequest(
+        `Distribution ${dist.name} does not take .${staged.format} packages.`,
+        'wrong_distribution',
+      );
     }
     if (staged.format === 'rpm' && fields.data.component) {
       throw new InvalidRequest('component applies to .deb packages only.');
@@ -136,7 +147,11 @@ export async function uploadPackage(
         publishedAt: null,
       };
       const pkg = existing
-        ? await tx.package.update({ where: { id: existing.id }, data, include: { blob: true, distribution: true } })
+        ? await tx.package.update({
+            where: { id: existing.id },
+            data,
+            include: { blob: true, distribution: true },
+          })
         : await tx.package.create({
             data: {
               ...data,
@@ -154,7 +169,12 @@ export async function uploadPackage(
         action: existing ? 'package.overwrite' : 'package.upload',
         target: `package ${id.name} ${id.version} ${id.architecture}`,
         targetId: pkg.id,
-        details: { repository: repository.slug, distribution: dist.name, sha256: staged.sha256, size: staged.size },
+        details: {
+          repository: repository.slug,
+          distribution: dist.name,
+          sha256: staged.sha256,
+          size: staged.size,
+        },
       });
       return { created: true, pkg };
     });

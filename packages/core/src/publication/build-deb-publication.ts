@@ -36,7 +36,10 @@ export async function buildDebPublication(input: DebPublicationInput): Promise<P
   for (const component of components) {
     for (const arch of architectures) {
       const stanzas = input.rows
-        .filter((r) => (r.component ?? 'main') === component && (r.architecture === arch || r.architecture === 'all'))
+        .filter(
+          (r) =>
+            (r.component ?? 'main') === component && (r.architecture === arch || r.architecture === 'all'),
+        )
         .map((r) => r.indexEntry.trimEnd());
       const plain = Buffer.from(stanzas.length ? `${stanzas.join('\n\n')}\n` : '', 'utf8');
       const { gz, xz } = await compressIndex(plain);
@@ -54,7 +57,12 @@ export async function buildDebPublication(input: DebPublicationInput): Promise<P
           ['SHA512', d.sha512],
           ['MD5Sum', d.md5],
         ] as const) {
-          files.push({ path: `${dists}/${dir}/by-hash/${hashName}/${hex}`, bytes, contentType: type, immutable: true });
+          files.push({
+            path: `${dists}/${dir}/by-hash/${hashName}/${hex}`,
+            bytes,
+            contentType: type,
+            immutable: true,
+          });
         }
       }
     }
@@ -79,8 +87,18 @@ export async function buildDebPublication(input: DebPublicationInput): Promise<P
   // every file they describe is stored.
   files.push(
     { path: `${dists}/Release`, bytes: Buffer.from(release, 'utf8'), contentType: TEXT, immutable: false },
-    { path: `${dists}/Release.gpg`, bytes: Buffer.from(releaseGpg, 'utf8'), contentType: 'application/pgp-signature', immutable: false },
-    { path: `${dists}/InRelease`, bytes: Buffer.from(inRelease, 'utf8'), contentType: TEXT, immutable: false },
+    {
+      path: `${dists}/Release.gpg`,
+      bytes: Buffer.from(releaseGpg, 'utf8'),
+      contentType: 'application/pgp-signature',
+      immutable: false,
+    },
+    {
+      path: `${dists}/InRelease`,
+      bytes: Buffer.from(inRelease, 'utf8'),
+      contentType: TEXT,
+      immutable: false,
+    },
   );
   return files;
 }

@@ -15,7 +15,6 @@ export interface RpmPublicationInput {
   signingKeys: { privateKeyArmored: string; publicKeyArmored: string }[];
 }
 
-
 export async function buildRpmPublication(input: RpmPublicationInput): Promise<PublicationFileSpec[]> {
   const timestamp = Math.floor(input.date.getTime() / 1000);
   const { files, repomdXml } = buildRepodata({
@@ -40,8 +39,18 @@ export async function buildRpmPublication(input: RpmPublicationInput): Promise<P
       contentType: 'application/pgp-keys',
       immutable: false,
     },
-    { path: 'repodata/repomd.xml', bytes: Buffer.from(repomdXml, 'utf8'), contentType: 'application/xml', immutable: false },
-    { path: 'repodata/repomd.xml.asc', bytes: Buffer.from(signature, 'utf8'), contentType: 'application/pgp-signature', immutable: false },
+    {
+      path: 'repodata/repomd.xml',
+      bytes: Buffer.from(repomdXml, 'utf8'),
+      contentType: 'application/xml',
+      immutable: false,
+    },
+    {
+      path: 'repodata/repomd.xml.asc',
+      bytes: Buffer.from(signature, 'utf8'),
+      contentType: 'application/pgp-signature',
+      immutable: false,
+    },
   );
   return out;
 }

@@ -21,7 +21,12 @@ export async function listPublications(
 ): Promise<PublicationView[]> {
   const { repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'read');
   const rows = await ctx.db.publication.findMany({
-    where: { distribution: { repositoryId: repository.id, ...(opts.distribution ? { name: opts.distribution } : {}) } },
+    where: {
+      distribution: {
+        repositoryId: repository.id,
+        ...(opts.distribution ? { name: opts.distribution } : {}),
+      },
+    },
     include: { distribution: true },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: opts.limit ?? 100,

@@ -2,9 +2,10 @@
 // (never re-reading package files), stores the files content-addressed, then switches the
 // distribution's current publication in one transaction. Bursts coalesce: a job whose generation is
 // already published does nothing.
+
+import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { DEFAULT_DEB_ARCHITECTURES } from '../distribution/ensure-distribution';
-import { recordAuditEvent } from '../audit/record-audit-event';
 import { loadSigningKeys } from '../signing-key/load-signing-keys';
 import { buildDebPublication } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
@@ -21,7 +22,8 @@ export interface PublishResult {
 /** Release `Date` must strictly increase between publications (apt ignores an older one). */
 function nextDate(previous: Date | null | undefined): Date {
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-  if (previous && now.getTime() <= previous.getTime()) return new Date(Math.floor(previous.getTime() / 1000) * 1000 + 1000);
+  if (previous && now.getTime() <= previous.getTime())
+    return new Date(Math.floor(previous.getTime() / 1000) * 1000 + 1000);
   return now;
 }
 
@@ -34,11 +36,19 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
         include: { currentPublication: true, repository: { include: { org: true } } },
       });
       if (!dist) return { skipped: true };
-      if (dist.currentPublication && dist.currentPublication.generation >= dist.generation) return { skipped: true };
+      if (dist.currentPublication && dist.currentPublication.generation >= dist.generation)
+        return { skipped: true };
       const generation = dist.generation;
       const rows = await tx.package.findMany({
         where: { distributionId, status: { in: ['PROCESSING', 'PUBLISHED'] }, indexEntry: { not: null } },
-        select: { id: true, component: true, architecture: true, indexEntry: true, indexExtra: true, status: true },
+        select: {
+          id: true,
+          component: true,
+          architecture: true,
+          indexEntry: true,
+          indexExtra: true,
+          status: true,
+        },
         orderBy: [{ name: 'asc' }, { version: 'asc' }, { architecture: 'asc' }, { id: 'asc' }],
       });
       const keys = await loadSigningKeys(ctx, dist.repositoryId);
@@ -53,7 +63,11 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
               description: `${repo.org.slug}/${repo.slug} ${dist.name} (Pallet)`,
               components: dist.components,
               defaultArchitectures: DEFAULT_DEB_ARCHITECTURES,
-              rows: rows.map((r) => ({ component: r.component, architecture: r.architecture, indexEntry: r.indexEntry ?? '' })),
+              rows: rows.map((r) => ({
+                component: r.component,
+                architecture: r.architecture,
+                indexEntry: r.indexEntry ?? '',
+              })),
               date,
               validUntil: ctx.config.releaseValidSeconds
                 ? new Date(date.getTime() + ctx.config.releaseValidSeconds * 1000)
@@ -61,7 +75,10 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
               signingKeys: keys,
             })
           : await buildRpmPublication({
-              rows: rows.map((r) => ({ indexEntry: r.indexEntry ?? '', indexExtra: r.indexExtra as unknown as RpmIndexRow['indexExtra'] })),
+              rows: rows.map((r) => ({
+                indexEntry: r.indexEntry ?? '',
+                indexExtra: r.indexExtra as unknown as RpmIndexRow['indexExtra'],
+              })),
               date,
               signingKeys: keys,
             });
@@ -99,7 +116,10 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
         where: { distributionId, status: 'PUBLISHED', id: { not: publication.id } },
         data: { status: 'SUPERSEDED', supersededAt: new Date() },
       });
-      await tx.distribution.update({ where: { id: distributionId }, data: { currentPublicationId: publication.id } });
+      await tx.distribution.update({
+        where: { id: distributionId },
+        data: { currentPublicationId: publication.id },
+      });
       await tx.package.updateMany({
         where: { id: { in: rows.filter((r) => r.status === 'PROCESSING').map((r) => r.id) } },
         data: { status: 'PUBLISHED', publishedAt: date },

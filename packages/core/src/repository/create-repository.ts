@@ -1,8 +1,8 @@
 // Creates a repository and its own signing key in one transaction.
 import { z } from 'zod';
+import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeOrg } from '../auth/authorize';
-import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { Conflict, InvalidRequest } from '../errors/domain-errors';
 import { slugSchema } from '../org/slug';
@@ -29,9 +29,15 @@ export async function createRepository(
   }
   const input = parsed.data;
   const org = await authorizeOrg(ctx, actor, orgSlug, 'admin');
-  const existing = await ctx.db.repository.findUnique({ where: { orgId_slug: { orgId: org.id, slug: input.name } } });
+  const existing = await ctx.db.repository.findUnique({
+    where: { orgId_slug: { orgId: org.id, slug: input.name } },
+  });
   if (existing) throw new Conflict('A repository with this name already exists.', 'repository_exists');
-  const generated = await generateRepositoryKey(ctx, { orgSlug: org.slug, repoSlug: input.name }, input.keyAlgorithm);
+  const generated = await generateRepositoryKey(
+    ctx,
+    { orgSlug: org.slug, repoSlug: input.name },
+    input.keyAlgorithm,
+  );
   try {
     const repo = await ctx.db.$transaction(async (tx) => {
       const repo = await tx.repository.create({
@@ -64,7 +70,8 @@ export async function createRepository(
     });
     return toRepositoryView(repo, { packageCount: 0, distributions: [] });
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw new Conflict('A repository with this name already exists.', 'repository_exists');
+    if ((err as { code?: string }).code === 'P2002')
+      throw new Conflict('A repository with this name already exists.', 'repository_exists');
     throw err;
   }
 }

@@ -4,7 +4,11 @@ import { authorizeOrg } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { type RepositoryView, toRepositoryView } from './repository-view';
 
-export async function listRepositories(ctx: CoreContext, actor: Actor, orgSlug: string): Promise<RepositoryView[]> {
+export async function listRepositories(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+): Promise<RepositoryView[]> {
   const org = await authorizeOrg(ctx, actor, orgSlug, 'read');
   const limited = actor.kind === 'token' && actor.repositoryIds.length > 0 ? actor.repositoryIds : null;
   const repos = await ctx.db.repository.findMany({
@@ -13,6 +17,9 @@ export async function listRepositories(ctx: CoreContext, actor: Actor, orgSlug: 
     include: { _count: { select: { packages: true } }, distributions: { select: { name: true } } },
   });
   return repos.map((r) =>
-    toRepositoryView(r, { packageCount: r._count.packages, distributions: r.distributions.map((d) => d.name).sort() }),
+    toRepositoryView(r, {
+      packageCount: r._count.packages,
+      distributions: r.distributions.map((d) => d.name).sort(),
+    }),
   );
 }

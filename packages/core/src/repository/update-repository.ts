@@ -1,8 +1,8 @@
 // Changes a repository's visibility or description.
 import { z } from 'zod';
+import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
-import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { InvalidRequest } from '../errors/domain-errors';
 import { type RepositoryView, toRepositoryView } from './repository-view';
@@ -22,7 +22,8 @@ export async function updateRepository(
   raw: unknown,
 ): Promise<RepositoryView> {
   const parsed = updateRepositoryInput.safeParse(raw);
-  if (!parsed.success) throw new InvalidRequest(parsed.error.issues[0]?.message ?? 'Invalid repository update.');
+  if (!parsed.success)
+    throw new InvalidRequest(parsed.error.issues[0]?.message ?? 'Invalid repository update.');
   const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'admin');
   const input = parsed.data;
   const updated = await ctx.db.$transaction(async (tx) => {

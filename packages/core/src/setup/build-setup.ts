@@ -17,7 +17,13 @@ export interface SetupAnswer {
   keyUrl: string;
   keyringUrl: string;
   keyFingerprints: string[];
-  apt?: { sourcesLine: string; deb822: string; keyringPath: string; authConf?: string; authConfPath?: string };
+  apt?: {
+    sourcesLine: string;
+    deb822: string;
+    keyringPath: string;
+    authConf?: string;
+    authConfPath?: string;
+  };
   yum?: { repoFile: string; repoFilePath: string };
   zypper?: { repoFile: string; repoFilePath: string; credentialsFile?: string; credentialsPath?: string };
   credentials?: { username: string; password: string; note: string };
@@ -31,12 +37,18 @@ export async function buildSetup(
   repoSlug: string,
   query: { distribution?: string; format?: string },
 ): Promise<SetupAnswer> {
-  if (!query.distribution) throw new InvalidRequest('distribution is required, e.g. ?distribution=debian/bookworm');
+  if (!query.distribution)
+    throw new InvalidRequest('distribution is required, e.g. ?distribution=debian/bookworm');
   const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'read');
   const dist = parseDistributionName(query.distribution);
   const format: Format =
-    query.format === 'rpm' || query.format === 'deb' ? query.format : distroAccepts(dist.distro, 'deb') ? 'deb' : 'rpm';
-  if (!distroAccepts(dist.distro, format)) throw new InvalidRequest(`Unknown distribution ${dist.name}.`, 'invalid_distribution');
+    query.format === 'rpm' || query.format === 'deb'
+      ? query.format
+      : distroAccepts(dist.distro, 'deb')
+        ? 'deb'
+        : 'rpm';
+  if (!distroAccepts(dist.distro, format))
+    throw new InvalidRequest(`Unknown distribution ${dist.name}.`, 'invalid_distribution');
   const keys = await loadPublicKeys(ctx, repository.id);
   const isPrivate = repository.visibility === 'PRIVATE';
   const root = `${ctx.config.dlUrl}/${org.slug}/${repository.slug}`;
@@ -63,7 +75,9 @@ export async function buildSetup(
   const curlAuth = isPrivate ? ` -u "token:\${PALLET_TOKEN:?set PALLET_TOKEN to a read token}"` : '';
   if (format === 'deb') {
     const baseUrl = `${root}/deb/${dist.distro}`;
-    const dist2 = await ctx.db.distribution.findFirst({ where: { repositoryId: repository.id, format: 'DEB', name: dist.name } });
+    const dist2 = await ctx.db.distribution.findFirst({
+      where: { repositoryId: repository.id, format: 'DEB', name: dist.name },
+    });
     const components = (dist2?.components.length ? dist2.components : ['main']).join(' ');
     const keyringPath = `/usr/share/keyrings/${id}.gpg`;
     const sourcesLine = `deb [signed-by=${keyringPath}] ${baseUrl} ${dist.release} ${components}`;
@@ -77,7 +91,9 @@ export async function buildSetup(
     ].join('\n');
     const machine = baseUrl.replace(/^https?:\/\//, '');
     const authConfPath = `/etc/apt/auth.conf.d/${id}.conf`;
-    const authConf = isPrivate ? `machine ${machine}\nlogin token\npassword ${TOKEN_PLACEHOLDER}\n` : undefined;
+    const authConf = isPrivate
+      ? `machine ${machine}\nlogin token\npassword ${TOKEN_PLACEHOLDER}\n`
+      : undefined;
     const script = [
       '#!/bin/sh',
       `# Sets up the ${org.slug}/${repository.slug} APT repository for ${dist.name}.`,
@@ -105,17 +121,18 @@ export async function buildSetup(
   }
   const baseUrl = `${root}/rpm/${dist.distro}/${dist.release}`;
   const creds = isPrivate ? `username=token\npassword=${TOKEN_PLACEHOLDER}\n` : '';
-  const repoFile = [
-    `[${id}]`,
-    `name=${org.slug}/${repository.slug} (${dist.name})`,
-    `baseurl=${baseUrl}`,
-    'enabled=1',
-    'gpgcheck=1',
-    'repo_gpgcheck=1',
-    `gpgkey=${keyUrl}`,
-    'metadata_expire=300',
-    '',
-  ].join('\n') + creds;
+  const repoFile =
+    [
+      `[${id}]`,
+      `name=${org.slug}/${repository.slug} (${dist.name})`,
+      `baseurl=${baseUrl}`,
+      'enabled=1',
+      'gpgcheck=1',
+      'repo_gpgcheck=1',
+      `gpgkey=${keyUrl}`,
+      'metadata_expire=300',
+      '',
+    ].join('\n') + creds;
   const zypperRepo = [
     `[${id}]`,
     `name=${org.slug}/${repository.slug} (${dist.name})`,

@@ -1,7 +1,8 @@
 // Generates a repository's OpenPGP signing key (v4; RSA-4096 by default, Ed25519 on request) and stores
 // the private half only sealed under the master key.
-import { generateSigningKey, sealPrivateKey } from '@pallet/openpgp';
+
 import type { SigningKey, Tx } from '@pallet/db';
+import { generateSigningKey, sealPrivateKey } from '@pallet/openpgp';
 import type { CoreContext } from '../context/core-context';
 
 export type KeyAlgorithm = 'rsa4096' | 'ed25519';

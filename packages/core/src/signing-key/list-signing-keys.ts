@@ -12,9 +12,17 @@ export interface SigningKeyView {
   expiresAt: string | null;
 }
 
-export async function listSigningKeys(ctx: CoreContext, actor: Actor, orgSlug: string, repoSlug: string): Promise<SigningKeyView[]> {
+export async function listSigningKeys(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+): Promise<SigningKeyView[]> {
   const { repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'read');
-  const keys = await ctx.db.signingKey.findMany({ where: { repositoryId: repository.id }, orderBy: { createdAt: 'desc' } });
+  const keys = await ctx.db.signingKey.findMany({
+    where: { repositoryId: repository.id },
+    orderBy: { createdAt: 'desc' },
+  });
   return keys.map((k) => ({
     fingerprint: k.fingerprint,
     algorithm: k.algorithm,

@@ -20,7 +20,11 @@ export async function loadSigningKeys(ctx: CoreContext, repositoryId: string): P
     fingerprint: k.fingerprint,
     algorithm: k.algorithm,
     publicKeyArmored: k.publicKeyArmored,
-    privateKeyArmored: openPrivateKey(new Uint8Array(k.sealedPrivateKey), ctx.config.masterKey, k.fingerprint),
+    privateKeyArmored: openPrivateKey(
+      new Uint8Array(k.sealedPrivateKey),
+      ctx.config.masterKey,
+      k.fingerprint,
+    ),
   }));
 }
 

@@ -1,9 +1,9 @@
 // Creates an API token; the secret is returned once and only its hash is stored.
 import type { ApiToken, Tx } from '@pallet/db';
 import { z } from 'zod';
+import { recordAuditEvent } from '../audit/record-audit-event';
 import { type Actor, actorId, SCOPES } from '../auth/actor';
 import { authorizeOrg } from '../auth/authorize';
-import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { InvalidRequest, NotFound } from '../errors/domain-errors';
 import { displayPrefixOf, generateTokenSecret, hashTokenSecret } from './token-secret';
@@ -72,7 +72,11 @@ export async function insertToken(
     action: 'token.create',
     target: `token ${token.name}`,
     targetId: token.id,
-    details: { scopes: input.scopes, repositoryIds: input.repositoryIds, expiresAt: input.expiresAt?.toISOString() ?? null },
+    details: {
+      scopes: input.scopes,
+      repositoryIds: input.repositoryIds,
+      expiresAt: input.expiresAt?.toISOString() ?? null,
+    },
   });
   return { token, secret };
 }
@@ -87,7 +91,8 @@ export async function createToken(
   if (!parsed.success) throw new InvalidRequest(parsed.error.issues[0]?.message ?? 'Invalid token request.');
   const input = parsed.data;
   const org = await authorizeOrg(ctx, actor, orgSlug, 'admin');
-  if (input.expiresAt && input.expiresAt <= new Date()) throw new InvalidRequest('expiresAt must be in the future.');
+  if (input.expiresAt && input.expiresAt <= new Date())
+    throw new InvalidRequest('expiresAt must be in the future.');
   const slugs = input.repos ?? [];
   const repos = slugs.length
     ? await ctx.db.repository.findMany({ where: { orgId: org.id, slug: { in: slugs } } })

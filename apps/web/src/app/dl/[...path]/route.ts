@@ -1,8 +1,8 @@
 // GET/HEAD /dl/... — repository files for apt, dnf and zypper, with cache validators and ranges.
 import { AuthRequired, resolveDownload, Unauthorized } from '@pallet/core';
 import { authenticate } from '@/lib/auth';
-import { serveDownload } from '@/lib/serve-download';
 import { route } from '@/lib/route';
+import { serveDownload } from '@/lib/serve-download';
 
 export const dynamic = 'force-dynamic';
 

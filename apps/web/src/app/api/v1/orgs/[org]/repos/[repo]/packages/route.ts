@@ -15,7 +15,9 @@ export const POST = route<P>(async (request, { org, repo }, core) => {
   const actor = await requireActor(request);
   await authorizeUpload(core, actor, org, repo);
   const maxBytes = core.config.maxUploadBytes;
-  const { staged, fields } = await readMultipartUpload(request, maxBytes, (file) => stageUpload(core, file, { maxBytes }));
+  const { staged, fields } = await readMultipartUpload(request, maxBytes, (file) =>
+    stageUpload(core, file, { maxBytes }),
+  );
   const result = await uploadPackage(core, actor, org, repo, staged, fields);
   return json(result.package, result.created ? 202 : 200);
 });

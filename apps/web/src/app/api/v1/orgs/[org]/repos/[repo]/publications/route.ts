@@ -6,5 +6,7 @@ import { route, searchParams } from '@/lib/route';
 
 export const GET = route<{ org: string; repo: string }>(async (request, { org, repo }, core) => {
   const q = searchParams(request);
-  return json(await listPublications(core, await requireActor(request), org, repo, { distribution: q.distribution }));
+  return json(
+    await listPublications(core, await requireActor(request), org, repo, { distribution: q.distribution }),
+  );
 });

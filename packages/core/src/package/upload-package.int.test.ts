@@ -1,0 +1,153 @@
+// Upload contract against the real PostgreSQL and filesystem storage: rejected uploads store nothing,
+// identical re-uploads are idempotent, other bytes under the same identity conflict unless overwritten.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@pallet/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../auth/actor';
+import { type CoreContext, createCoreContext } from '../context/core-context';
+import {
+  Conflict,
+  InvalidPackage,
+  InvalidRequest,
+  NotFound,
+  TooLarge,
+  UnsupportedFormat,
+} from '../errors/domain-errors';
+import { signUp } from '../org/sign-up';
+import { createRepository } from '../repository/create-repository';
+import { authenticateToken } from '../token/authenticate-token';
+import { stageUpload } from './stage-upload';
+import { uploadPackage } from './upload-package';
+
+const FIXTURE = join(import.meta.dirname, '../../../deb/fixtures/hello_2.10-3_amd64.deb');
+let ctx: CoreContext;
+let owner: Actor;
+let stranger: Actor;
+let work: string;
+
+function chunks(bytes: Uint8Array, size = 4096): AsyncIterable<Uint8Array> {
+  return (async function* () {
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  })();
+}
+
+function storedFiles(): string[] {
+  try {
+    return readdirSync(ctx.config.storage, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
+}
+
+function buildDeb(name: string, version: string, body: string): Uint8Array {
+  const root = join(work, `${name}-${version}-${body.length}`);
+  mkdirSync(join(root, 'DEBIAN'), { recursive: true });
+  writeFileSync(
+    join(root, 'DEBIAN/control'),
+    `Package: ${name}\nVersion: ${version}\nArchitecture: all\nMaintainer: T <t@example.test>\nDescription: test\n`,
+  );
+  writeFileSync(join(root, 'file.txt'), body);
+  const out = `${root}.deb`;
+  execFileSync('dpkg-deb', ['--root-owner-group', '--build', root, out], { stdio: 'ignore' });
+  return readFileSync(out);
+}
+
+async function upload(actor: Actor, bytes: Uint8Array, fields: Record<string, string>, maxBytes = 1 << 30) {
+  const staged = await stageUpload(ctx, chunks(bytes), { maxBytes });
+  return uploadPackage(ctx, actor, 'acme', 'tools', staged, fields);
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'pallet-upload-int-'));
+  ctx = createCoreContext(loadConfig({ ...process.env, PALLET_STORAGE: join(work, 'storage') }));
+  const a = await signUp(ctx, { email: 'owner@acme.test', password: 'long enough password', org: 'acme' });
+  owner = await authenticateToken(ctx, a.token);
+  const b = await signUp(ctx, { email: 'owner@other.test', password: 'long enough password', org: 'other' });
+  stranger = await authenticateToken(ctx, b.token);
+  await createRepository(ctx, owner, 'acme', { name: 'tools', keyAlgorithm: 'ed25519' });
+});
+
+afterAll(async () => {
+  await ctx.queues.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('uploading packages', () => {
+  it('rejects a file that is not a package with 415 and stores nothing', async () => {
+    await expect(
+      upload(owner, Buffer.from('just some text, not a package'), { distribution: 'debian/bookworm' }),
+    ).rejects.toBeInstanceOf(UnsupportedFormat);
+    expect(storedFiles()).toEqual([]);
+  });
+
+  it('rejects a truncated .deb with 422 and a clear message, storing nothing', async () => {
+    const bytes = readFileSync(FIXTURE);
+    const err = await upload(owner, bytes.subarray(0, 2000), { distribution: 'debian/bookworm' }).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(InvalidPackage);
+    expect(err.message).toMatch(/truncated|ends|short/i);
+    expect(storedFiles()).toEqual([]);
+    expect(await ctx.db.package.count()).toBe(0);
+  });
+
+  it('rejects an upload over the size limit with 413, storing nothing', async () => {
+    await expect(
+      upload(owner, readFileSync(FIXTURE), { distribution: 'debian/bookworm' }, 10_000),
+    ).rejects.toBeInstanceOf(TooLarge);
+    expect(storedFiles()).toEqual([]);
+  });
+
+  it('refuses a .deb for an rpm distribution and discards the staged bytes', async () => {
+    await expect(upload(owner, readFileSync(FIXTURE), { distribution: 'el/9' })).rejects.toBeInstanceOf(
+      InvalidRequest,
+    );
+    await expect(
+      upload(owner, readFileSync(FIXTURE), { distribution: '../etc/passwd' }),
+    ).rejects.toBeInstanceOf(InvalidRequest);
+    expect(storedFiles()).toEqual([]);
+  });
+
+  it("answers 404 for another org's repository and stores nothing", async () => {
+    await expect(
+      upload(stranger, readFileSync(FIXTURE), { distribution: 'debian/bookworm' }),
+    ).rejects.toBeInstanceOf(NotFound);
+    expect(storedFiles()).toEqual([]);
+  });
+
+  it('accepts a real .deb, is idempotent for the same bytes and records the upload', async () => {
+    const first = await upload(owner, readFileSync(FIXTURE), { distribution: 'debian/bookworm' });
+    expect(first.created).toBe(true);
+    expect(first.package).toMatchObject({
+      name: 'hello',
+      version: '2.10-3',
+      architecture: 'amd64',
+      component: 'main',
+      status: 'processing',
+    });
+    expect(first.package.filename).toBe('pool/bookworm/main/h/hello/hello_2.10-3_amd64.deb');
+    const again = await upload(owner, readFileSync(FIXTURE), { distribution: 'debian/bookworm' });
+    expect(again.created).toBe(false);
+    expect(again.package.id).toBe(first.package.id);
+    expect(storedFiles()).toHaveLength(1);
+    const audit = await ctx.db.auditEvent.findMany({ where: { action: 'package.upload' } });
+    expect(audit).toHaveLength(1);
+  });
+
+  it('answers 409 for other bytes under the same name, version and architecture unless overwrite is set', async () => {
+    const v1 = buildDeb('clash', '1.0', 'one');
+    const v1b = buildDeb('clash', '1.0', 'two!');
+    const first = await upload(owner, v1, { distribution: 'debian/bookworm' });
+    const before = storedFiles().length;
+    await expect(upload(owner, v1b, { distribution: 'debian/bookworm' })).rejects.toBeInstanceOf(Conflict);
+    expect(storedFiles()).toHaveLength(before);
+    const replaced = await upload(owner, v1b, { distribution: 'debian/bookworm', overwrite: 'true' });
+    expect(replaced.package.id).toBe(first.package.id);
+    expect(replaced.package.sha256).not.toBe(first.package.sha256);
+  });
+});

@@ -1,0 +1,45 @@
+// `npm test`: sets the machine up (as `npm start` does, plus the real package clients and Chromium),
+// then runs typecheck, lint, unit + integration tests, builds the web app and runs the end-to-end suite.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, setup } from './lib/setup.mjs';
+
+await setup('test');
+const out = join(root, 'test-output');
+mkdirSync(out, { recursive: true });
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' };
+
+const steps = [
+  ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only', '--concurrency=2']],
+  ['lint', 'npx', ['biome', 'check', '.']],
+  ['unit + integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'vitest.json')}`]],
+  ['build web', 'npx', ['turbo', 'run', 'build', '--filter=@pallet/web', '--output-logs=errors-only']],
+  ['end-to-end', 'npx', ['vitest', 'run', '-c', 'e2e/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'e2e.json')}`]],
+];
+
+const failedSteps = [];
+for (const [name, cmd, args] of steps) {
+  console.log(`\n[test] ${name}: ${cmd} ${args.join(' ')}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  console.log(`[test] ${name} ${r.status === 0 ? 'ok' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`);
+  if (r.status !== 0) failedSteps.push(name);
+  // Without a build there is nothing for the end-to-end suite to run against.
+  if (r.status !== 0 && name === 'build web') break;
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of ['vitest.json', 'e2e.json']) {
+  const path = join(out, file);
+  if (!existsSync(path)) continue;
+  const report = JSON.parse(readFileSync(path, 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  failed += report.numFailedTests ?? 0;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+}
+console.log(failedSteps.length ? `\n[test] failed steps: ${failedSteps.join(', ')}` : '\n[test] every step passed');
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failedSteps.length ? 1 : 0);
