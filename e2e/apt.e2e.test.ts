@@ -1,5 +1,6 @@
 // The foundation's user story with the real apt: sign up, create a repository, upload .debs, install
 // with signature checks on, upgrade, delete — and apt refusing a tampered index.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +15,11 @@ import { type RunningPallet, startPallet } from './support/server';
 let pallet: RunningPallet;
 let work: string;
 let api: PalletClient;
+let token: string;
 const ORG = 'acme';
 const REPO = 'tools';
 const DIST = 'debian/bookworm';
+const ROOT = join(import.meta.dirname, '..');
 
 function sha256(file: string) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -57,6 +60,7 @@ describe('signed APT repository, end to end with apt-get', () => {
     const signup = await api.signup('owner@acme.test', 'correct horse battery staple', ORG);
     expect(signup.token).toMatch(/^plt_/);
     api = api.withToken(signup.token);
+    token = signup.token;
     const repo = await api.createRepository(ORG, { name: REPO, visibility: 'public' });
     expect(repo.slug).toBe(REPO);
 
@@ -124,9 +128,23 @@ describe('signed APT repository, end to end with apt-get', () => {
   });
 
   it('lets apt pick a newer version and forget a deleted one', async () => {
+    // The newer version goes up through the CI client, the way a pipeline would push it.
     const newer = buildDeb(work, { name: 'pallet-hello', version: '1.1-1' });
-    const up = await api.uploadPackage(ORG, REPO, newer, { distribution: DIST });
-    expect((await api.waitForPackage(ORG, REPO, up.data.id)).status).toBe('published');
+    const cli = spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      [join(ROOT, 'apps/cli/src/main.ts'), 'push', `${ORG}/${REPO}`, DIST, newer],
+      {
+        env: { ...process.env, PALLET_TOKEN: token, PALLET_URL: pallet.baseUrl },
+        encoding: 'utf8',
+      },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('published: pallet-hello 1.1-1');
+    const up = {
+      data: (await api.listPackages(ORG, REPO, { q: 'pallet-hello' })).items.find(
+        (p) => p.version === '1.1-1',
+      )!,
+    };
     const env = apt();
     let update = env.run('apt-get', ['update']);
     expect(problems(update.output)).toEqual([]);
@@ -149,7 +167,7 @@ describe('signed APT repository, end to end with apt-get', () => {
     for (const name of ['Packages', 'Packages.gz', 'Packages.xz']) {
       const file = await currentFile(`dists/bookworm/main/binary-amd64/${name}`);
       const bytes = readFileSync(file);
-      bytes[bytes.length - 2] ^= 0x20;
+      bytes[bytes.length - 2] = (bytes[bytes.length - 2] ?? 0) ^ 0x20;
       writeFileSync(file, bytes);
     }
     const env = createAptEnv(join(work, 'apt-tamper'));

@@ -58,7 +58,7 @@ export class PalletClient {
   ): Promise<{ status: number; data: T }> {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    let payload: BodyInit | undefined;
+    let payload: RequestInit['body'];
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {
       headers['content-type'] = 'application/json';

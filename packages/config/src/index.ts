@@ -27,6 +27,11 @@ export interface Config {
   signup: 'open' | 'closed';
   maxUploadBytes: number;
   authSecret: string;
+  /** optional sign-in providers for the dashboard, each switched on by its environment variables */
+  oauth: {
+    github?: { clientId: string; clientSecret: string };
+    oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
+  };
   logLevel: string;
   /** how long the worker waits for more uploads before publishing a distribution */
   publishDebounceMs: number;
@@ -64,6 +69,12 @@ const envSchema = z.object({
     .positive()
     .default(2 * 1024 ** 3),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
+  PALLET_GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  PALLET_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  PALLET_OIDC_ISSUER: z.url().optional(),
+  PALLET_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  PALLET_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  PALLET_OIDC_NAME: z.string().min(1).max(50).default('Single sign-on'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   PALLET_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(300),
   PALLET_RETAIN_SUPERSEDED_HOURS: z.coerce.number().min(0).default(72),
@@ -160,6 +171,21 @@ export function loadConfig(
     signup: e.PALLET_SIGNUP,
     maxUploadBytes: e.PALLET_MAX_UPLOAD_BYTES,
     authSecret,
+    oauth: {
+      github:
+        e.PALLET_GITHUB_CLIENT_ID && e.PALLET_GITHUB_CLIENT_SECRET
+          ? { clientId: e.PALLET_GITHUB_CLIENT_ID, clientSecret: e.PALLET_GITHUB_CLIENT_SECRET }
+          : undefined,
+      oidc:
+        e.PALLET_OIDC_ISSUER && e.PALLET_OIDC_CLIENT_ID && e.PALLET_OIDC_CLIENT_SECRET
+          ? {
+              issuer: e.PALLET_OIDC_ISSUER.replace(/\/+$/, ''),
+              clientId: e.PALLET_OIDC_CLIENT_ID,
+              clientSecret: e.PALLET_OIDC_CLIENT_SECRET,
+              name: e.PALLET_OIDC_NAME,
+            }
+          : undefined,
+    },
     logLevel: e.LOG_LEVEL,
     publishDebounceMs: e.PALLET_PUBLISH_DEBOUNCE_MS,
     retainSupersededMs: e.PALLET_RETAIN_SUPERSEDED_HOURS * 3600 * 1000,

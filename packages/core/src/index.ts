@@ -34,3 +34,7 @@ export * from './token/authenticate-token';
 export * from './token/create-token';
 export * from './token/list-tokens';
 export * from './token/revoke-token';
+export * from './auth/sign-in-with-oauth';
+export * from './auth/verify-credentials';
+export * from './rate-limit/consume-rate-limit';
+export * from './rate-limit/rate-limits';

@@ -1,0 +1,23 @@
+// Sign-up page: an account and its first org in one step.
+import Link from 'next/link';
+import { SignUpForm } from './sign-up-form';
+
+export const metadata = { title: 'Create an account' };
+
+export default function SignUpPage() {
+  return (
+    <>
+      <h1 className="text-xl font-semibold text-slate-900">Create your Pallet account</h1>
+      <p className="mt-1 mb-5 text-sm text-slate-600">
+        You get an org of your own to hold repositories; invite your team to it later.
+      </p>
+      <SignUpForm />
+      <p className="mt-5 text-sm text-slate-600">
+        Already have an account?{' '}
+        <Link href="/sign-in" className="font-medium text-indigo-700 underline-offset-2 hover:underline">
+          Sign in
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+// next-auth's endpoints (/api/auth/*: sign-in, callbacks, session, csrf, sign-out). Credential sign-ins
+// are checked against the rate limits first, so that a locked-out email or IP gets 429 with Retry-After.
+import { assertSignInAllowed, RateLimited } from '@pallet/core';
+import NextAuth from 'next-auth';
+import { getAuthOptions } from '@/lib/auth-options';
+import { clientIp } from '@/lib/auth';
+import { getCore } from '@/lib/core';
+import { errorBody, json } from '@/lib/http';
+
+type Context = { params: Promise<{ nextauth: string[] }> };
+
+export const dynamic = 'force-dynamic';
+
+let handler: ((request: Request, context: Context) => Promise<Response>) | undefined;
+
+function nextAuth() {
+  handler ??= NextAuth(getAuthOptions()) as unknown as (request: Request, context: Context) => Promise<Response>;
+  return handler;
+}
+
+async function limitCredentialSignIn(request: Request): Promise<Response | null> {
+  if (!new URL(request.url).pathname.endsWith('/callback/credentials')) return null;
+  let email: string | undefined;
+  try {
+    const form = await request.clone().formData();
+    const value = form.get('email');
+    email = typeof value === 'string' ? value : undefined;
+  } catch {
+    return null;
+  }
+  try {
+    await assertSignInAllowed(getCore(), email, clientIp(request));
+    return null;
+  } catch (err) {
+    if (!(err instanceof RateLimited)) throw err;
+    // next-auth's client reads `url` and takes the error from its query string.
+    return json(
+      { ...errorBody(err.code, err.message), url: `${getCore().config.appUrl}/sign-in?error=rate_limited` },
+      429,
+      { 'retry-after': String(err.retryAfterSeconds) },
+    );
+  }
+}
+
+export async function GET(request: Request, context: Context): Promise<Response> {
+  return nextAuth()(request, context);
+}
+
+export async function POST(request: Request, context: Context): Promise<Response> {
+  return (await limitCredentialSignIn(request)) ?? nextAuth()(request, context);
+}
