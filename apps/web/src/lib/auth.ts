@@ -1,12 +1,72 @@
 // Identifies the caller of a request: an API token (Bearer, or HTTP Basic with the token as password
-// for package clients), or anonymous. Session cookies are resolved by the dashboard layer.
-import { type Actor, authenticateToken, Unauthorized } from '@pallet/core';
+// for package clients), the dashboard's session cookie (API calls only, with a CSRF check), or anonymous.
+import { type Actor, authenticateToken, Forbidden, Unauthorized } from '@pallet/core';
+import { decode } from 'next-auth/jwt';
+import { sessionCookieName } from './auth-options';
 import { getCore } from './core';
 
-export function clientIp(request: Request): string | undefined {
-  const fwd = request.headers.get('x-forwarded-for');
+export function ipFromHeaders(headers: Headers): string | undefined {
+  const fwd = headers.get('x-forwarded-for');
   if (fwd) return fwd.split(',')[0]?.trim();
-  return request.headers.get('x-real-ip') ?? undefined;
+  return headers.get('x-real-ip') ?? undefined;
+}
+
+export function clientIp(request: Request): string | undefined {
+  return ipFromHeaders(request.headers);
+}
+
+/** Resolves a session's user id against the database (deleted users are signed out at once). */
+export async function sessionUserById(
+  userId: string | undefined,
+): Promise<{ userId: string; email: string } | null> {
+  if (!userId) return null;
+  const user = await getCore().db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true },
+  });
+  return user ? { userId: user.id, email: user.email } : null;
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  const header = request.headers.get('cookie');
+  if (!header) return undefined;
+  const cookies = new Map<string, string>();
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) cookies.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+  }
+  // next-auth splits cookies over 4 KB into name.0, name.1, ...
+  if (cookies.has(name)) return cookies.get(name);
+  let joined = '';
+  for (let i = 0; cookies.has(`${name}.${i}`); i++) joined += cookies.get(`${name}.${i}`);
+  return joined || undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cookie-authenticated calls that change state must come from the dashboard's own pages: the browser's
+ * Origin header (or Sec-Fetch-Site) must match APP_URL. Token requests are exempt (no ambient credential).
+ */
+function assertSameOrigin(request: Request): void {
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return;
+  const expected = new URL(getCore().config.appUrl).origin;
+  const origin = request.headers.get('origin');
+  if (origin ? origin === expected : request.headers.get('sec-fetch-site') === 'same-origin') return;
+  throw new Forbidden(
+    'Cross-site request refused: cookie-authenticated changes must come from the dashboard.',
+    'csrf_failed',
+  );
+}
+
+async function sessionActor(request: Request, ip: string | undefined): Promise<Actor | null> {
+  const cookie = readCookie(request, sessionCookieName());
+  if (!cookie) return null;
+  const jwt = await decode({ token: cookie, secret: getCore().config.authSecret }).catch(() => null);
+  const user = await sessionUserById(jwt?.sub);
+  if (!user) return null;
+  assertSameOrigin(request);
+  return { kind: 'user', userId: user.userId, email: user.email, ip };
 }
 
 function presentedToken(request: Request): string | null {
@@ -27,6 +87,11 @@ export async function authenticate(request: Request): Promise<Actor> {
   const ip = clientIp(request);
   const token = presentedToken(request);
   if (token !== null) return authenticateToken(getCore(), token, ip);
+  // Session cookies count for the API only; package downloads (/dl) take tokens.
+  if (new URL(request.url).pathname.startsWith('/api/')) {
+    const actor = await sessionActor(request, ip);
+    if (actor) return actor;
+  }
   return { kind: 'anonymous', ip };
 }
 
@@ -34,6 +99,6 @@ export async function authenticate(request: Request): Promise<Actor> {
 export async function requireActor(request: Request): Promise<Actor> {
   const actor = await authenticate(request);
   if (actor.kind === 'anonymous')
-    throw new Unauthorized('Missing credentials: send Authorization: Bearer <token>.');
+    throw new Unauthorized('Missing credentials: send Authorization: Bearer <token> or sign in.');
   return actor;
 }

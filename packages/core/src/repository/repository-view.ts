@@ -9,6 +9,10 @@ export interface RepositoryView {
   createdAt: string;
   updatedAt: string;
   packageCount?: number;
+  /** Bytes of the uploaded package files (lists only). */
+  totalSize?: number;
+  /** When a distribution of the repository was last published (lists only). */
+  lastPublishedAt?: string | null;
   distributions?: string[];
 }
 
