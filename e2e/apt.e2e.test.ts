@@ -89,6 +89,9 @@ describe('signed APT repository, end to end with apt-get', () => {
     );
     expect(setup.keyFingerprints[0]).toMatch(/^[0-9A-F]{40}$/);
     expect(setup.script).toContain('apt-get update');
+    expect(setup.script).toContain(setup.keyringUrl);
+    writeFileSync(join(work, 'install.sh'), setup.script);
+    expect(spawnSync('sh', ['-n', join(work, 'install.sh')]).status).toBe(0);
     const key = await fetch(setup.keyringUrl);
     expect(key.status).toBe(200);
     keyFile = join(work, 'repo-key.gpg');

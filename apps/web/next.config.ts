@@ -13,6 +13,11 @@ const securityHeaders = [
   },
 ];
 
+// next-auth (v4) reads its public URL from NEXTAUTH_URL; derive it from APP_URL as packages/config does.
+const appUrl = (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
+process.env.NEXTAUTH_URL ??= `${appUrl}/api/auth`;
+const hsts = { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' };
+
 const config: NextConfig = {
   // Parallel builds (several checkouts or test runs) can use separate output folders.
   distDir: process.env.PALLET_NEXT_DIST_DIR ?? '.next',
@@ -45,7 +50,12 @@ const config: NextConfig = {
     'busboy',
   ],
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    // HSTS whenever the request reached us over HTTPS: an https APP_URL at build time, or (decided per
+    // request, since header rules are compiled at build time) a TLS-terminating proxy saying so.
+    return [
+      { source: '/:path*', headers: appUrl.startsWith('https://') ? [...securityHeaders, hsts] : securityHeaders },
+      { source: '/:path*', has: [{ type: 'header', key: 'x-forwarded-proto', value: 'https' }], headers: [hsts] },
+    ];
   },
 };
 

@@ -29,7 +29,12 @@ export async function registerPackages(
   source: (i: number) => PackageSource,
   concurrency = 6,
 ): Promise<void> {
+  // The first upload creates the distribution; concurrent first uploads race in ensureDistribution
+  // (P2002 on Distribution_repositoryId_format_name_key), so it goes alone.
   let next = 0;
+  if (count > 0) {
+    await ingestPackage(bench.ctx, await uploadOne(bench, distribution, source(next++)));
+  }
   const lane = async () => {
     for (let i = next++; i < count; i = next++) {
       const id = await uploadOne(bench, distribution, source(i));
