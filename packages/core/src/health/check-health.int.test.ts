@@ -24,7 +24,11 @@ describe('checkHealth', () => {
     const blocker = join(work, 'not-a-dir');
     writeFileSync(blocker, 'x');
     const ctx = createCoreContext(
-      loadConfig({ ...process.env, REDIS_URL: 'redis://127.0.0.1:1', PALLET_STORAGE: join(blocker, 'storage') }),
+      loadConfig({
+        ...process.env,
+        REDIS_URL: 'redis://127.0.0.1:1',
+        PALLET_STORAGE: join(blocker, 'storage'),
+      }),
     );
     try {
       const health = await checkHealth(ctx);

@@ -1,0 +1,130 @@
+// Publication against the real database and storage: bursts coalesce, one publication per distribution
+// runs at a time, indexes come from rows, by-hash copies exist, Date increases, deletions disappear.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@pallet/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../auth/actor';
+import { type CoreContext, createCoreContext } from '../context/core-context';
+import { signUp } from '../org/sign-up';
+import { deletePackage } from '../package/delete-package';
+import { ingestPackage } from '../package/ingest-package';
+import { stageUpload } from '../package/stage-upload';
+import { uploadPackage } from '../package/upload-package';
+import { createRepository } from '../repository/create-repository';
+import { authenticateToken } from '../token/authenticate-token';
+import { publishDistribution } from './publish-distribution';
+
+let ctx: CoreContext;
+let actor: Actor;
+let work: string;
+
+function buildDeb(name: string, version: string, arch: string): Uint8Array {
+  const root = join(work, `${name}-${version}-${arch}`);
+  mkdirSync(join(root, 'DEBIAN'), { recursive: true });
+  writeFileSync(
+    join(root, 'DEBIAN/control'),
+    `Package: ${name}\nVersion: ${version}\nArchitecture: ${arch}\nMaintainer: T <t@example.test>\nDescription: ${name}\n`,
+  );
+  execFileSync('dpkg-deb', ['--root-owner-group', '--build', root, `${root}.deb`], { stdio: 'ignore' });
+  return readFileSync(`${root}.deb`);
+}
+
+async function add(name: string, version: string, arch: string) {
+  const bytes = buildDeb(name, version, arch);
+  const staged = await stageUpload(
+    ctx,
+    (async function* () {
+      yield bytes;
+    })(),
+    { maxBytes: 1 << 30 },
+  );
+  const { package: pkg } = await uploadPackage(ctx, actor, 'pub', 'repo', staged, {
+    distribution: 'debian/bookworm',
+  });
+  await ingestPackage(ctx, pkg.id);
+  return pkg;
+}
+
+async function currentFile(distributionId: string, path: string): Promise<string> {
+  const dist = await ctx.db.distribution.findUniqueOrThrow({ where: { id: distributionId } });
+  const file = await ctx.db.publicationFile.findUniqueOrThrow({
+    where: { publicationId_path: { publicationId: dist.currentPublicationId!, path } },
+  });
+  return readFileSync(join(ctx.config.storage, file.storageKey), 'utf8');
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'pallet-publish-int-'));
+  ctx = createCoreContext(loadConfig({ ...process.env, PALLET_STORAGE: join(work, 'storage') }));
+  const s = await signUp(ctx, { email: 'pub@example.test', password: 'long enough password', org: 'pub' });
+  actor = await authenticateToken(ctx, s.token);
+  await createRepository(ctx, actor, 'pub', { name: 'repo', keyAlgorithm: 'ed25519' });
+});
+
+afterAll(async () => {
+  await ctx.queues.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('publishDistribution', () => {
+  let distributionId: string;
+
+  it('coalesces a burst into one publication even when two jobs run at once', async () => {
+    const a = await add('alpha', '1.0', 'amd64');
+    await add('beta', '2.0', 'all');
+    await add('gamma', '0.1', 'arm64');
+    distributionId = (await ctx.db.package.findUniqueOrThrow({ where: { id: a.id } })).distributionId;
+    const results = await Promise.all([
+      publishDistribution(ctx, distributionId),
+      publishDistribution(ctx, distributionId),
+    ]);
+    expect(results.filter((r) => !r.skipped)).toHaveLength(1);
+    expect(await ctx.db.publication.count({ where: { distributionId } })).toBe(1);
+    expect(await ctx.db.package.count({ where: { distributionId, status: 'PUBLISHED' } })).toBe(3);
+    expect((await publishDistribution(ctx, distributionId)).skipped).toBe(true);
+  });
+
+  it('lists arch-all packages under every architecture and publishes by-hash copies of every index', async () => {
+    const amd64 = await currentFile(distributionId, 'dists/bookworm/main/binary-amd64/Packages');
+    const arm64 = await currentFile(distributionId, 'dists/bookworm/main/binary-arm64/Packages');
+    expect(amd64).toMatch(/^Package: alpha$/m);
+    expect(amd64).toMatch(/^Package: beta$/m);
+    expect(amd64).not.toMatch(/^Package: gamma$/m);
+    expect(arm64).toMatch(/^Package: beta$/m);
+    expect(arm64).toMatch(/^Package: gamma$/m);
+    const release = await currentFile(distributionId, 'dists/bookworm/Release');
+    expect(release).toMatch(/^Architectures: amd64 arm64$/m);
+    expect(release).toMatch(/^Acquire-By-Hash: yes$/m);
+    const sha512 = /^ ([0-9a-f]{128}) +\d+ main\/binary-amd64\/Packages\.xz$/m.exec(release)?.[1];
+    expect(sha512).toBeDefined();
+    const byHash = await ctx.db.publicationFile.findFirst({
+      where: {
+        distributionId,
+        path: `dists/bookworm/main/binary-amd64/by-hash/SHA512/${sha512}`,
+        immutable: true,
+      },
+    });
+    expect(byHash).not.toBeNull();
+    const inRelease = await currentFile(distributionId, 'dists/bookworm/InRelease');
+    expect(inRelease).toContain(release.trimEnd().split('\n')[0]);
+  });
+
+  it('drops a deleted package at the next publication, with a later Date', async () => {
+    const first = await currentFile(distributionId, 'dists/bookworm/Release');
+    const gamma = await ctx.db.package.findFirstOrThrow({ where: { distributionId, name: 'gamma' } });
+    await deletePackage(ctx, actor, 'pub', 'repo', gamma.id);
+    const result = await publishDistribution(ctx, distributionId);
+    expect(result.skipped).toBe(false);
+    expect(await ctx.db.package.findUnique({ where: { id: gamma.id } })).toBeNull();
+    expect(await currentFile(distributionId, 'dists/bookworm/main/binary-arm64/Packages')).not.toMatch(
+      /gamma/,
+    );
+    const date = (text: string) => Date.parse(/^Date: (.+)$/m.exec(text)![1]!.replace(' UTC', ' GMT'));
+    expect(date(await currentFile(distributionId, 'dists/bookworm/Release'))).toBeGreaterThan(date(first));
+    const superseded = await ctx.db.publication.count({ where: { distributionId, status: 'SUPERSEDED' } });
+    expect(superseded).toBe(1);
+  });
+});
