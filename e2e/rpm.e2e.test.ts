@@ -2,7 +2,15 @@
 // zypper install them with every signature check on, `rpm -K` trusts a served package, bad uploads are
 // refused without storing anything, and dnf refuses a repository whose metadata was modified in storage.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -45,7 +53,8 @@ async function currentFile(distribution: string, pathLike: string): Promise<stri
         WHERE d.format = 'RPM' AND d.name = $1 AND f.path LIKE $2`,
       [distribution, pathLike],
     );
-    if (r.rows.length !== 1) throw new Error(`expected one current ${pathLike} in ${distribution}, got ${r.rows.length}`);
+    if (r.rows.length !== 1)
+      throw new Error(`expected one current ${pathLike} in ${distribution}, got ${r.rows.length}`);
     return join(pallet.instance.env.PALLET_STORAGE!, r.rows[0]!.storageKey);
   } finally {
     await client.end();
@@ -73,16 +82,11 @@ async function expectApiError(p: Promise<unknown>, status: number, code?: RegExp
   return apiErr;
 }
 
-/** The setup answer's .repo file, with the key taken from a local copy (dnf/zypper then fetch nothing but the repo). */
-function localRepoFile(repoFile: string, keyUrl: string): string {
-  expect(repoFile).toContain(`gpgkey=${keyUrl}`);
-  return repoFile.replace(`gpgkey=${keyUrl}`, `gpgkey=file://${keyFile}`);
-}
-
 function dnfEnv(name: string) {
   return createDnfEnv(join(work, name), {
     repoId: REPO_ID,
-    repoFile: localRepoFile(elSetup.yum!.repoFile, elSetup.keyUrl),
+    // The answer's .repo file as is: dnf fetches the key from its gpgkey URL for repo_gpgcheck.
+    repoFile: elSetup.yum!.repoFile,
     keyFile,
     releasever: '9',
   });
@@ -118,7 +122,12 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
       for (const file of [lib, app]) {
         const up = await api.uploadPackage(ORG, REPO, file, { distribution });
         expect(up.status).toBe(202);
-        expect(up.data).toMatchObject({ format: 'rpm', distribution, sha256: sha256(file), status: 'processing' });
+        expect(up.data).toMatchObject({
+          format: 'rpm',
+          distribution,
+          sha256: sha256(file),
+          status: 'processing',
+        });
         ids.push(up.data.id);
       }
     }
@@ -173,12 +182,18 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
   it('lets zypper refresh the repository and install a package with its dependency', async () => {
     const setup = await api.setup(ORG, REPO, SUSE);
     const repoFile = setup.zypper!.repoFile;
-    for (const line of ['type=rpm-md', 'gpgcheck=1', 'repo_gpgcheck=1', 'pkg_gpgcheck=1']) {
+    for (const line of [
+      'type=rpm-md',
+      'gpgcheck=1',
+      'repo_gpgcheck=1',
+      'pkg_gpgcheck=1',
+      `gpgkey=${setup.keyUrl}`,
+    ]) {
       expect(repoFile).toMatch(new RegExp(`^${line}$`, 'm'));
     }
     const env = createZypperEnv(join(work, 'zypper'), {
       repoId: REPO_ID,
-      repoFile: localRepoFile(repoFile, setup.keyUrl),
+      repoFile,
       keyFile,
     });
     const refresh = env.zypper(['refresh']);
@@ -223,12 +238,16 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
     mkdirSync(dir, { recursive: true });
     // A damaged main header (its SHA-256 in the signature header no longer matches) and a truncation.
     const damaged = Buffer.from(good);
-    const mainStart = 96 + Math.ceil((16 + 16 * damaged.readUInt32BE(96 + 8) + damaged.readUInt32BE(96 + 12)) / 8) * 8;
+    const mainStart =
+      96 + Math.ceil((16 + 16 * damaged.readUInt32BE(96 + 8) + damaged.readUInt32BE(96 + 12)) / 8) * 8;
     damaged[mainStart + 16 * damaged.readUInt32BE(mainStart + 8) + 40] ^= 0x55;
     writeFileSync(join(dir, 'damaged.rpm'), damaged);
     writeFileSync(join(dir, 'truncated.rpm'), good.subarray(0, mainStart + 100));
     for (const name of ['damaged.rpm', 'truncated.rpm']) {
-      const err = await expectApiError(api.uploadPackage(ORG, REPO, join(dir, name), { distribution: EL }), 422);
+      const err = await expectApiError(
+        api.uploadPackage(ORG, REPO, join(dir, name), { distribution: EL }),
+        422,
+      );
       expect(err.message.length).toBeGreaterThan(10);
     }
     expect(storedUploads()).toEqual(before);
@@ -251,7 +270,10 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
     const xml = readFileSync(file, 'utf8');
     const revision = /<revision>(\d+)<\/revision>/.exec(xml)?.[1];
     expect(revision).toBeTruthy();
-    writeFileSync(file, xml.replace(`<revision>${revision}</revision>`, `<revision>${Number(revision) + 1}</revision>`));
+    writeFileSync(
+      file,
+      xml.replace(`<revision>${revision}</revision>`, `<revision>${Number(revision) + 1}</revision>`),
+    );
     const env = dnfEnv('dnf-tamper-repomd');
     const refresh = env.dnf(['makecache']);
     expect(refresh.code, refresh.output).not.toBe(0);

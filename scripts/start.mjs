@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { root, setup } from './lib/setup.mjs';
 
 await setup('start');
+// One machine, no master key given: allow the generated development key (config warns loudly).
+if (!process.env.PALLET_MASTER_KEY) process.env.PALLET_ALLOW_DEV_KEY = '1';
 const build = spawnSync(
   'npx',
   ['turbo', 'run', 'build', '--filter=@pallet/web', '--output-logs=errors-only'],

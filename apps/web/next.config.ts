@@ -53,8 +53,15 @@ const config: NextConfig = {
     // HSTS whenever the request reached us over HTTPS: an https APP_URL at build time, or (decided per
     // request, since header rules are compiled at build time) a TLS-terminating proxy saying so.
     return [
-      { source: '/:path*', headers: appUrl.startsWith('https://') ? [...securityHeaders, hsts] : securityHeaders },
-      { source: '/:path*', has: [{ type: 'header', key: 'x-forwarded-proto', value: 'https' }], headers: [hsts] },
+      {
+        source: '/:path*',
+        headers: appUrl.startsWith('https://') ? [...securityHeaders, hsts] : securityHeaders,
+      },
+      {
+        source: '/:path*',
+        has: [{ type: 'header', key: 'x-forwarded-proto', value: 'https' }],
+        headers: [hsts],
+      },
     ];
   },
 };

@@ -10,7 +10,10 @@ export interface DnfEnv {
   rpm(args: string[]): RunResult;
 }
 
-export function createDnfEnv(dir: string, opts: { repoId: string; repoFile: string; keyFile: string; releasever: string }): DnfEnv {
+export function createDnfEnv(
+  dir: string,
+  opts: { repoId: string; repoFile: string; keyFile: string; releasever: string },
+): DnfEnv {
   const root = join(dir, 'root');
   const reposdir = join(dir, 'repos.d');
   const cachedir = join(dir, 'cache');
@@ -21,7 +24,15 @@ export function createDnfEnv(dir: string, opts: { repoId: string; repoFile: stri
   const conf = join(dir, 'dnf.conf');
   writeFileSync(
     conf,
-    ['[main]', 'gpgcheck=1', 'plugins=0', 'install_weak_deps=0', 'skip_if_unavailable=0', 'keepcache=0', ''].join('\n'),
+    [
+      '[main]',
+      'gpgcheck=1',
+      'plugins=0',
+      'install_weak_deps=0',
+      'skip_if_unavailable=0',
+      'keepcache=0',
+      '',
+    ].join('\n'),
   );
   const common = [
     `--installroot=${root}`,

@@ -29,11 +29,19 @@ export function createRpmHome(dir: string): string {
 export function runTool(cmd: string, args: string[], home: string, timeout = 120_000): RunResult {
   const r = spawnSync(cmd, args, {
     // The system python first: dnf's bindings live there, not in a pyenv/virtualenv python3.
-    env: { ...process.env, HOME: home, LC_ALL: 'C.UTF-8', PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}` },
+    env: {
+      ...process.env,
+      HOME: home,
+      LC_ALL: 'C.UTF-8',
+      PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`,
+    },
     encoding: 'utf8',
     timeout,
   });
-  return { code: r.status ?? -1, output: `${r.stdout ?? ''}\n${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}` };
+  return {
+    code: r.status ?? -1,
+    output: `${r.stdout ?? ''}\n${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`,
+  };
 }
 
 /** An empty root with its own rpm database holding the repository key. */

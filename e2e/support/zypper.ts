@@ -21,7 +21,10 @@ export function zypperRefusals(output: string): string[] {
     );
 }
 
-export function createZypperEnv(dir: string, opts: { repoId: string; repoFile: string; keyFile: string }): ZypperEnv {
+export function createZypperEnv(
+  dir: string,
+  opts: { repoId: string; repoFile: string; keyFile: string },
+): ZypperEnv {
   const root = join(dir, 'root');
   const cache = join(dir, 'cache');
   const home = createRpmHome(join(dir, 'home'));

@@ -106,7 +106,13 @@ function loadDevMasterKey(dataDir: string, warn: (msg: string) => void): Uint8Ar
   const file = join(dataDir, 'master.key');
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Web and worker may start together: whoever writes first wins, the other reads it.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return parseMasterKey(readFileSync(file, 'utf8'));
+    }
     warn(
       `PALLET_MASTER_KEY is not set: generated a development master key in ${file}. ` +
         'Set PALLET_MASTER_KEY in production and keep it out of the database and the repository.',

@@ -6,7 +6,10 @@ export const metadata = { title: 'Not found' };
 
 export default function NotFound() {
   return (
-    <main id="main" className="mx-auto flex min-h-[70vh] max-w-lg flex-col items-center justify-center px-6 text-center">
+    <main
+      id="main"
+      className="mx-auto flex min-h-[70vh] max-w-lg flex-col items-center justify-center px-6 text-center"
+    >
       <p className="text-sm font-semibold text-indigo-700">404</p>
       <h1 className="mt-2 text-2xl font-semibold text-slate-900">Page not found</h1>
       <p className="mt-2 text-sm text-slate-600">

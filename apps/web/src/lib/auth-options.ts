@@ -2,9 +2,9 @@
 // OIDC providers switched on by configuration, short-lived JWT sessions in an httpOnly cookie.
 import { DomainError, signInWithOAuth, verifyCredentials } from '@pallet/core';
 import type { NextAuthOptions } from 'next-auth';
-import type { Provider } from 'next-auth/providers/index';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import GitHubProvider from 'next-auth/providers/github';
+import type { Provider } from 'next-auth/providers/index';
 import { getCore } from './core';
 
 /** A session lasts 8 hours; the cookie is re-issued (sliding) whenever the dashboard reads the session. */
@@ -83,7 +83,7 @@ export function getAuthOptions(): NextAuthOptions {
     pages: { signIn: '/sign-in', error: '/sign-in' },
     callbacks: {
       async signIn({ user, account }) {
-        if (!account || account.type !== 'oauth') return true;
+        if (account?.type !== 'oauth') return true;
         try {
           const signedIn = await signInWithOAuth(getCore(), {
             provider: account.provider,

@@ -1,5 +1,5 @@
 // The HTTP side of the contract: JSON responses and the single mapping from domain errors to statuses.
-import { DomainError, type DomainErrorKind, RateLimited } from '@pallet/core';
+import { DomainError, type DomainErrorKind, InvalidRequest, RateLimited } from '@pallet/core';
 import { getCore } from './core';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -47,13 +47,11 @@ export function errorResponse(err: unknown): Response {
 export async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.includes('application/json')) {
-    const { InvalidRequest } = await import('@pallet/core');
     throw new InvalidRequest('Send a JSON body with Content-Type: application/json.');
   }
   try {
     return await request.json();
   } catch {
-    const { InvalidRequest } = await import('@pallet/core');
     throw new InvalidRequest('The request body is not valid JSON.');
   }
 }

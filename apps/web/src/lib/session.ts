@@ -1,8 +1,8 @@
 // The signed-in dashboard user, for server components and server actions (next-auth JWT session).
 // A session whose user no longer exists counts as signed out.
 import { type Actor, Unauthorized } from '@pallet/core';
-import { getServerSession } from 'next-auth';
 import { headers } from 'next/headers';
+import { getServerSession } from 'next-auth';
 import { ipFromHeaders, sessionUserById } from './auth';
 import { getAuthOptions } from './auth-options';
 

@@ -44,7 +44,7 @@ export async function verifyCredentials(ctx: CoreContext, raw: unknown, ip?: str
   // Without a stored hash, verify against a throwaway one so that timing does not reveal the account.
   dummyHash ??= hashPassword('pallet-timing-equaliser');
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash), password);
-  if (!user || !user.passwordHash || !ok) {
+  if (!user?.passwordHash || !ok) {
     await ctx.db.$transaction(async (tx) => {
       for (const orgId of user ? user.memberships.map((m) => m.orgId) : [null]) {
         await recordAuditEvent(tx, {

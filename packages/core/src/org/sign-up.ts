@@ -5,6 +5,8 @@ import type { Actor } from '../auth/actor';
 import { hashPassword } from '../auth/password';
 import type { CoreContext } from '../context/core-context';
 import { Conflict, Forbidden, InvalidRequest } from '../errors/domain-errors';
+import { consumeRateLimit } from '../rate-limit/consume-rate-limit';
+import { RATE_LIMITS } from '../rate-limit/rate-limits';
 import { insertToken } from '../token/create-token';
 import { slugSchema } from './slug';
 
@@ -33,6 +35,9 @@ export async function signUp(ctx: CoreContext, raw: unknown, ip?: string): Promi
     throw new InvalidRequest(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
   }
   const input = parsed.data;
+  // Every attempt counts (successful ones too): sign-up is cheap to script and expensive to hash.
+  await consumeRateLimit(ctx, RATE_LIMITS.signUpPerIp, ip);
+  await consumeRateLimit(ctx, RATE_LIMITS.signUpPerEmail, input.email);
   const passwordHash = await hashPassword(input.password);
   const [emailTaken, orgTaken] = await Promise.all([
     ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true } }),

@@ -132,7 +132,10 @@ export async function stageUpload(
     return { ...digests, storageKey: key, format: 'rpm', rpm: parsed as RpmPackage };
   } catch (err) {
     const error = toPackageError(err);
-    toStorage.destroy();
+    // Destroy with the error: a pipeline attached to a stream destroyed without one never settles
+    // (a small upload can fail before the storage driver has started reading it).
+    toStorage.on('error', () => {});
+    toStorage.destroy(error);
     toParser.destroy();
     await put.catch(() => {});
     await ctx.storage.delete(key).catch(() => {});

@@ -20,7 +20,8 @@ export async function assertWithinRateLimit(
 ): Promise<void> {
   if (!subject) return;
   const row = await ctx.db.rateLimitBucket.findUnique({ where: { key: bucketKey(rule, subject) } });
-  if (row && row.resetAt > new Date() && row.count >= rule.limit) throw new RateLimited(retryAfter(row.resetAt));
+  if (row && row.resetAt > new Date() && row.count >= rule.limit)
+    throw new RateLimited(retryAfter(row.resetAt));
 }
 
 /** Counts one attempt; throws RateLimited when this attempt goes over the limit. */

@@ -5,11 +5,12 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 export const TOKEN_PREFIX = 'plt_';
 const TOKEN_RE = /^plt_[0-9A-Za-z]{32}$/;
 
-export function generateTokenSecret(): string {
+/** A random secret: `prefix` + 32 base62 characters (invitation links use their own prefix). */
+export function generateTokenSecret(prefix = TOKEN_PREFIX): string {
   const bytes = randomBytes(32);
   let out = '';
   for (const b of bytes) out += ALPHABET[b % 62]; // 256 % 62 bias is negligible at 32 characters
-  return TOKEN_PREFIX + out;
+  return prefix + out;
 }
 
 export function looksLikeToken(secret: string): boolean {

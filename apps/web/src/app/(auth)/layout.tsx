@@ -10,7 +10,9 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
         <Package aria-hidden="true" className="text-indigo-600" />
         Pallet
       </Link>
-      <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">{children}</div>
+      <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        {children}
+      </div>
     </main>
   );
 }

@@ -25,7 +25,10 @@ export function NavLink({
       className={cn(
         'inline-flex items-center gap-1.5 text-sm font-medium whitespace-nowrap',
         variant === 'top'
-          ? cn('rounded-md px-2.5 py-1.5', current ? 'bg-slate-100 text-slate-900' : 'text-slate-700 hover:text-slate-900')
+          ? cn(
+              'rounded-md px-2.5 py-1.5',
+              current ? 'bg-slate-100 text-slate-900' : 'text-slate-700 hover:text-slate-900',
+            )
           : cn(
               '-mb-px border-b-2 px-1 py-2.5',
               current

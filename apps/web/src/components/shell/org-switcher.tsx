@@ -28,7 +28,9 @@ export function OrgSwitcher({ current, orgs }: { current: string; orgs: OrgChoic
           sideOffset={6}
           className="z-50 min-w-[14rem] rounded-md border border-slate-200 bg-white p-1 shadow-lg"
         >
-          <DropdownMenu.Label className="px-2 py-1 text-xs font-semibold text-slate-600">Your orgs</DropdownMenu.Label>
+          <DropdownMenu.Label className="px-2 py-1 text-xs font-semibold text-slate-600">
+            Your orgs
+          </DropdownMenu.Label>
           {orgs.map((o) => (
             <DropdownMenu.Item key={o.slug} asChild className={ITEM}>
               <Link href={`/orgs/${o.slug}/repos`}>

@@ -16,7 +16,10 @@ export default async function SignInPage({
     <>
       <h1 className="text-xl font-semibold text-slate-900">Sign in to Pallet</h1>
       <p className="mt-1 mb-5 text-sm text-slate-600">Your repositories, tokens and audit log.</p>
-      <SignInForm next={next} initialError={error ? 'Sign-in failed. Check your email and password.' : null} />
+      <SignInForm
+        next={next}
+        initialError={error ? 'Sign-in failed. Check your email and password.' : null}
+      />
       <p className="mt-5 text-sm text-slate-600">
         New here?{' '}
         <Link href="/sign-up" className="font-medium text-indigo-700 underline-offset-2 hover:underline">

@@ -1,7 +1,7 @@
 'use client';
+import { useRouter } from 'next/navigation';
 // Email and password sign-in through next-auth's credentials provider.
 import { signIn } from 'next-auth/react';
-import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

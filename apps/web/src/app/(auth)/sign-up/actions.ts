@@ -25,7 +25,11 @@ export async function signUpAction(_prev: SignUpState, form: FormData): Promise<
     if (err instanceof DomainError) return { ok: false, error: friendly(err), ...keep };
     const e = err as Error;
     getCore().log.error({ err: { name: e?.name, message: e?.message } }, 'sign-up failed');
-    return { ok: false, error: 'Something went wrong on our side; no account was created. Try again.', ...keep };
+    return {
+      ok: false,
+      error: 'Something went wrong on our side; no account was created. Try again.',
+      ...keep,
+    };
   }
 }
 

@@ -1,7 +1,7 @@
 'use client';
+import { useRouter } from 'next/navigation';
 // Sign-up form: the server action creates the account, then next-auth signs the new user in.
 import { signIn } from 'next-auth/react';
-import { useRouter } from 'next/navigation';
 import { useActionState, useEffect, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Field, Input } from '@/components/ui/field';

@@ -29,7 +29,10 @@ export async function load<T>(read: (core: CoreContext, actor: Actor) => Promise
       if (err.kind === 'not_found') notFound();
       if (err.kind === 'unauthorized') redirect('/sign-in');
       if (err.kind === 'forbidden')
-        return { ok: false, message: 'Your role in this org does not allow this page. Ask an owner or admin.' };
+        return {
+          ok: false,
+          message: 'Your role in this org does not allow this page. Ask an owner or admin.',
+        };
     }
     throw err;
   }
@@ -62,6 +65,9 @@ export function errorSentence(err: unknown): string {
     return err.message;
   }
   const e = err as Error;
-  getCore().log.error({ err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'dashboard action failed');
+  getCore().log.error(
+    { err: { name: e?.name, message: e?.message, stack: e?.stack } },
+    'dashboard action failed',
+  );
   return 'Something went wrong on our side; nothing was changed. Try again.';
 }

@@ -2,8 +2,8 @@
 // are checked against the rate limits first, so that a locked-out email or IP gets 429 with Retry-After.
 import { assertSignInAllowed, RateLimited } from '@pallet/core';
 import NextAuth from 'next-auth';
-import { getAuthOptions } from '@/lib/auth-options';
 import { clientIp } from '@/lib/auth';
+import { getAuthOptions } from '@/lib/auth-options';
 import { getCore } from '@/lib/core';
 import { errorBody, json } from '@/lib/http';
 
@@ -14,7 +14,10 @@ export const dynamic = 'force-dynamic';
 let handler: ((request: Request, context: Context) => Promise<Response>) | undefined;
 
 function nextAuth() {
-  handler ??= NextAuth(getAuthOptions()) as unknown as (request: Request, context: Context) => Promise<Response>;
+  handler ??= NextAuth(getAuthOptions()) as unknown as (
+    request: Request,
+    context: Context,
+  ) => Promise<Response>;
   return handler;
 }
 

@@ -32,8 +32,8 @@ export default async function RepositoriesPage({ params }: { params: Promise<{ o
       <Card>
         {repos.length === 0 ? (
           <EmptyState icon={<Boxes size={36} />} title="No repositories yet" action={newRepo}>
-            Create a repository, upload a package to it, and Pallet builds and signs the APT and DNF
-            indexes. Then follow its Setup tab on the machines that install from it.
+            Create a repository, upload a package to it, and Pallet builds and signs the APT and DNF indexes.
+            Then follow its Setup tab on the machines that install from it.
           </EmptyState>
         ) : (
           <Table label="Repositories">
@@ -69,7 +69,11 @@ export default async function RepositoriesPage({ params }: { params: Promise<{ o
                     {r.description ? <p className="mt-0.5 text-xs text-slate-600">{r.description}</p> : null}
                   </Td>
                   <Td className="text-slate-700">
-                    {r.distributions?.length ? r.distributions.join(', ') : <span className="text-slate-600">none yet</span>}
+                    {r.distributions?.length ? (
+                      r.distributions.join(', ')
+                    ) : (
+                      <span className="text-slate-600">none yet</span>
+                    )}
                   </Td>
                   <Td className="text-right tabular-nums">{r.packageCount ?? 0}</Td>
                   <Td className="text-right tabular-nums">{formatBytes(r.totalSize ?? 0)}</Td>

@@ -75,7 +75,11 @@ export default async function PackagesPage({
   return (
     <>
       <AutoRefresh active={inProgress} />
-      <form method="get" className="mb-4 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto_auto] sm:items-end" role="search">
+      <form
+        method="get"
+        aria-label="Filter packages"
+        className="mb-4 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto_auto] sm:items-end"
+      >
         <div className="space-y-1">
           <Label htmlFor="q">Search by name</Label>
           <Input id="q" name="q" type="search" defaultValue={sp.q} placeholder="package name" />
@@ -168,7 +172,12 @@ export default async function PackagesPage({
                   </Td>
                   <Td className="text-right">
                     {p.status !== 'deleting' ? (
-                      <DeletePackageButton org={org} repo={repo} id={p.id} label={`${p.name} ${p.version} ${p.architecture}`} />
+                      <DeletePackageButton
+                        org={org}
+                        repo={repo}
+                        id={p.id}
+                        label={`${p.name} ${p.version} ${p.architecture}`}
+                      />
                     ) : null}
                   </Td>
                 </tr>

@@ -15,7 +15,11 @@ export function CreateRepositoryForm({ org }: { org: string }) {
   return (
     <form action={action} className="space-y-5">
       {state?.error ? <Alert tone="error">{state.error}</Alert> : null}
-      <Field id="name" label="Name" hint="Lowercase letters, digits and dashes; part of every repository URL.">
+      <Field
+        id="name"
+        label="Name"
+        hint="Lowercase letters, digits and dashes; part of every repository URL."
+      >
         <Input
           id="name"
           name="name"
@@ -56,10 +60,25 @@ export function CreateRepositoryForm({ org }: { org: string }) {
         ))}
       </fieldset>
       <Field id="description" label="Description (optional)">
-        <Textarea id="description" name="description" rows={2} maxLength={500} defaultValue={v?.description} />
+        <Textarea
+          id="description"
+          name="description"
+          rows={2}
+          maxLength={500}
+          defaultValue={v?.description}
+        />
       </Field>
-      <Field id="keyAlgorithm" label="Signing key" hint="Pallet generates the key; RSA 4096 works with every apt and rpm.">
-        <Select id="keyAlgorithm" name="keyAlgorithm" defaultValue={v?.keyAlgorithm ?? 'rsa4096'} aria-describedby="keyAlgorithm-hint">
+      <Field
+        id="keyAlgorithm"
+        label="Signing key"
+        hint="Pallet generates the key; RSA 4096 works with every apt and rpm."
+      >
+        <Select
+          id="keyAlgorithm"
+          name="keyAlgorithm"
+          defaultValue={v?.keyAlgorithm ?? 'rsa4096'}
+          aria-describedby="keyAlgorithm-hint"
+        >
           <option value="rsa4096">RSA 4096 (widest support)</option>
           <option value="ed25519">Ed25519 (newer clients only)</option>
         </Select>

@@ -7,9 +7,9 @@ import Link from 'next/link';
 import { type DragEvent, useCallback, useId, useRef, useState } from 'react';
 import { formatBytes } from '@/components/format';
 import { Alert } from '@/components/ui/alert';
+import { cn } from '@/components/ui/cn';
 import { Field, Input } from '@/components/ui/field';
 import { Progress } from '@/components/ui/progress';
-import { cn } from '@/components/ui/cn';
 import { StatusBadge } from '../status-badge';
 
 const DISTRIBUTIONS = {
@@ -106,7 +106,10 @@ export function UploadForm({
         }
       };
       xhr.onerror = () =>
-        update(item.key, { phase: 'rejected', message: 'The connection failed during the upload. Try again.' });
+        update(item.key, {
+          phase: 'rejected',
+          message: 'The connection failed during the upload. Try again.',
+        });
       xhr.send(body);
     },
     [api, component, follow, update],
@@ -200,7 +203,14 @@ export function UploadForm({
                   </div>
                 ) : null}
                 {item.message ? (
-                  <p className={cn('mt-1.5 text-xs', item.phase === 'failed' || item.phase === 'rejected' ? 'text-red-800' : 'text-slate-600')}>
+                  <p
+                    className={cn(
+                      'mt-1.5 text-xs',
+                      item.phase === 'failed' || item.phase === 'rejected'
+                        ? 'text-red-800'
+                        : 'text-slate-600',
+                    )}
+                  >
                     {item.message}
                   </p>
                 ) : null}
@@ -228,7 +238,10 @@ export function UploadForm({
         ) : null}
       </div>
 
-      <aside className="space-y-4 rounded-lg border border-slate-200 bg-white p-4" aria-label="Upload settings">
+      <aside
+        className="space-y-4 rounded-lg border border-slate-200 bg-white p-4"
+        aria-label="Upload settings"
+      >
         <Field id="deb-distribution" label=".deb distribution" hint="Where .deb files go, as distro/release.">
           <Input
             id="deb-distribution"
@@ -244,9 +257,18 @@ export function UploadForm({
           </datalist>
         </Field>
         <Field id="component" label=".deb component" hint="Usually main.">
-          <Input id="component" value={component} onChange={(e) => setComponent(e.target.value.trim())} aria-describedby="component-hint" />
+          <Input
+            id="component"
+            value={component}
+            onChange={(e) => setComponent(e.target.value.trim())}
+            aria-describedby="component-hint"
+          />
         </Field>
-        <Field id="rpm-distribution" label=".rpm distribution" hint="Where .rpm files go, e.g. el/9 or fedora/41.">
+        <Field
+          id="rpm-distribution"
+          label=".rpm distribution"
+          hint="Where .rpm files go, e.g. el/9 or fedora/41."
+        >
           <Input
             id="rpm-distribution"
             list="rpm-distributions"

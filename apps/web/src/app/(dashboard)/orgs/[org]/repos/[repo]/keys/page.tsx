@@ -1,0 +1,81 @@
+// The Keys tab: the repository's signing keys and where machines download the public half.
+import { getOrg, listSigningKeys } from '@pallet/core';
+import { Download } from 'lucide-react';
+import { formatDate } from '@/components/format';
+import { Badge } from '@/components/ui/badge';
+import { buttonClass } from '@/components/ui/button';
+import { Card, CardHeader } from '@/components/ui/card';
+import { Table, Td, Th } from '@/components/ui/table';
+import { loadOr404 } from '../../../../../_lib/dashboard';
+
+export const metadata = { title: 'Signing keys' };
+
+function groupFingerprint(fp: string): string {
+  return fp
+    .toUpperCase()
+    .replace(/(.{4})/g, '$1 ')
+    .trim();
+}
+
+export default async function KeysPage({ params }: { params: Promise<{ org: string; repo: string }> }) {
+  const { org, repo } = await params;
+  const [o, keys] = await loadOr404((core, actor) =>
+    Promise.all([getOrg(core, actor, org), listSigningKeys(core, actor, org, repo)]),
+  );
+  const root = `/dl/${o.slug}/${repo}`;
+  return (
+    <Card>
+      <CardHeader
+        title="Signing keys"
+        description="Pallet signs every publication of this repository with its active key. Clients check signatures against the public key below."
+        actions={
+          <div className="flex flex-wrap gap-2">
+            <a href={`${root}/gpg.asc`} className={buttonClass('secondary', 'sm')} download>
+              <Download size={14} aria-hidden="true" />
+              gpg.asc (armored)
+            </a>
+            <a href={`${root}/gpg.gpg`} className={buttonClass('secondary', 'sm')} download>
+              <Download size={14} aria-hidden="true" />
+              gpg.gpg (keyring)
+            </a>
+          </div>
+        }
+      />
+      <Table label="Signing keys">
+        <thead>
+          <tr>
+            <Th>Fingerprint</Th>
+            <Th>Algorithm</Th>
+            <Th>Status</Th>
+            <Th>Created</Th>
+            <Th>Expires</Th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr key={k.fingerprint}>
+              <Td>
+                <code className="text-xs break-all text-slate-900" data-fingerprint={k.fingerprint}>
+                  {groupFingerprint(k.fingerprint)}
+                </code>
+              </Td>
+              <Td className="whitespace-nowrap">
+                {k.algorithm}
+                {k.bits ? ` ${k.bits}` : ''}
+              </Td>
+              <Td>
+                <Badge
+                  tone={k.status === 'active' ? 'success' : k.status === 'retiring' ? 'warning' : 'neutral'}
+                >
+                  {k.status}
+                </Badge>
+              </Td>
+              <Td className="whitespace-nowrap">{formatDate(k.createdAt)}</Td>
+              <Td className="whitespace-nowrap">{k.expiresAt ? formatDate(k.expiresAt) : 'never'}</Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </Card>
+  );
+}

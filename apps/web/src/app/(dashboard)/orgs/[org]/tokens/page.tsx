@@ -1,0 +1,124 @@
+// The Tokens page: the org's API tokens (never their secrets), creation and revocation.
+import { listRepositories, listTokens } from '@pallet/core';
+import { ConfirmAction } from '@/components/confirm-action';
+import { formatAgo, formatDate } from '@/components/format';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, Td, Th } from '@/components/ui/table';
+import { load } from '../../../_lib/dashboard';
+import { revokeTokenAction } from './actions';
+import { CreateTokenForm } from './create-token-form';
+
+export const metadata = { title: 'API tokens' };
+
+export default async function TokensPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org } = await params;
+  const loaded = await load((core, actor) =>
+    Promise.all([listTokens(core, actor, org), listRepositories(core, actor, org)]),
+  );
+  const header = (
+    <PageHeader
+      title="API tokens"
+      description="Tokens let CI upload packages and machines install from private repositories. Pallet stores only a hash: a secret is shown once, when it is created."
+    />
+  );
+  if (!loaded.ok)
+    return (
+      <>
+        {header}
+        <Alert tone="warning">{loaded.message}</Alert>
+      </>
+    );
+  const [tokens, repos] = loaded.data;
+  const now = Date.now();
+  return (
+    <>
+      {header}
+      <div className="grid gap-6 lg:grid-cols-[1fr_22rem] lg:items-start">
+        <Card>
+          {tokens.length === 0 ? (
+            <EmptyState title="No tokens yet">
+              Create a <code>repo:write</code> token for CI, and a <code>repo:read</code> token for each fleet
+              or customer that installs from a private repository.
+            </EmptyState>
+          ) : (
+            <Table label="Tokens">
+              <thead>
+                <tr>
+                  <Th>Name</Th>
+                  <Th>Scopes</Th>
+                  <Th>Last used</Th>
+                  <Th>State</Th>
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.map((t) => {
+                  const expired = t.expiresAt !== null && new Date(t.expiresAt).getTime() <= now;
+                  return (
+                    <tr key={t.id} data-token={t.name}>
+                      <Td>
+                        <div className="font-medium text-slate-900">{t.name}</div>
+                        <div className="text-xs text-slate-600">
+                          <code>{t.prefix}…</code>
+                          {t.customer ? ` · ${t.customer}` : ''} · created {formatDate(t.createdAt)}
+                        </div>
+                      </Td>
+                      <Td>
+                        <div className="flex flex-wrap gap-1">
+                          {t.scopes.map((s) => (
+                            <Badge key={s}>{s}</Badge>
+                          ))}
+                        </div>
+                        <div className="mt-1 text-xs text-slate-600">
+                          {t.repos.length ? t.repos.join(', ') : 'all repositories'}
+                        </div>
+                      </Td>
+                      <Td className="text-xs whitespace-nowrap">{formatAgo(t.lastUsedAt)}</Td>
+                      <Td>
+                        {t.revokedAt ? (
+                          <Badge tone="danger">revoked</Badge>
+                        ) : expired ? (
+                          <Badge tone="neutral">expired</Badge>
+                        ) : (
+                          <Badge tone="success">active</Badge>
+                        )}
+                        {!t.revokedAt && t.expiresAt && !expired ? (
+                          <div className="mt-1 text-xs text-slate-600">until {formatDate(t.expiresAt)}</div>
+                        ) : null}
+                      </Td>
+                      <Td className="text-right">
+                        {!t.revokedAt ? (
+                          <ConfirmAction
+                            trigger="Revoke"
+                            triggerLabel={`Revoke token ${t.name}`}
+                            title={`Revoke “${t.name}”?`}
+                            description="Requests with this token fail from now on. This cannot be undone."
+                            confirmLabel="Revoke token"
+                            pendingLabel="Revoking…"
+                            action={revokeTokenAction.bind(null, org, t.id)}
+                          />
+                        ) : null}
+                      </Td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </Table>
+          )}
+        </Card>
+        <Card>
+          <CardHeader title="New token" />
+          <CardBody>
+            <CreateTokenForm org={org} repos={repos.map((r) => r.slug)} />
+          </CardBody>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,294 @@
+// The dashboard's user story in Chromium: sign up, create a private repository, upload a .deb and an
+// .rpm through the browser, follow them to "published", copy the setup instructions, create and revoke
+// a read token, find it all in the audit log — and another org's user gets 404 for every page of it.
+// Screenshots go to test-output/screenshots/; axe-core must find nothing serious or critical.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AxeProblem, dropFile, launchChromium, screenshot, seriousA11yProblems } from './support/browser';
+import { buildDeb } from './support/deb-builder';
+import { buildRpm } from './support/rpm-builder';
+import { type RunningPallet, startPallet } from './support/server';
+
+const ORG = 'dash-acme';
+const REPO = 'tools';
+const EMAIL = 'owner@dash-acme.test';
+const PASSWORD = 'correct horse battery staple';
+
+let pallet: RunningPallet;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let work: string;
+let debFile: string;
+let rpmFile: string;
+const a11y: Record<string, AxeProblem[]> = {};
+
+async function checkA11y(name: string, p: Page = page) {
+  a11y[name] = await seriousA11yProblems(p);
+}
+
+async function signUp(p: Page, email: string, org: string) {
+  await p.goto('/sign-up');
+  await p.getByLabel('Email').fill(email);
+  await p.getByLabel('Password').fill(PASSWORD);
+  await p.getByLabel('Org name').fill(org);
+  await p.getByRole('button', { name: 'Create account' }).click();
+  await p.waitForURL(`**/orgs/${org}/repos`, { timeout: 30_000 });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'pallet-dashboard-e2e-'));
+  debFile = buildDeb(work, { name: 'pallet-dash', version: '1.0-1' });
+  rpmFile = buildRpm(work, { name: 'pallet-dash-tool', version: '2.0', release: '1', arch: 'noarch' });
+  pallet = await startPallet('dashboard');
+  browser = await launchChromium();
+  context = await browser.newContext({ baseURL: pallet.baseUrl, viewport: { width: 1280, height: 860 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: pallet.baseUrl });
+  page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await pallet?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the dashboard, end to end in Chromium', () => {
+  it('signs a new user up into an empty org that says what to do next', async () => {
+    await page.goto('/sign-up');
+    await checkA11y('sign-up');
+    await screenshot(page, 'sign-up');
+    await signUp(page, EMAIL, ORG);
+    await expect(page.getByRole('heading', { name: 'No repositories yet' }).isVisible()).resolves.toBe(true);
+    await checkA11y('repositories-empty');
+  });
+
+  it('creates a private repository', async () => {
+    await page.getByRole('link', { name: 'New repository' }).first().click();
+    await page.getByLabel('Name').fill(REPO);
+    await page.getByLabel('Private').check();
+    await page.getByLabel('Description (optional)').fill('Internal tools for the fleet');
+    await checkA11y('new-repository');
+    await page.getByRole('button', { name: 'Create repository' }).click();
+    await page.waitForURL(`**/orgs/${ORG}/repos/${REPO}/upload`);
+    expect(await page.getByText('private', { exact: true }).first().isVisible()).toBe(true);
+  });
+
+  it('uploads a .deb with the file chooser and an .rpm by drag and drop, and both get published', async () => {
+    await checkA11y('upload-empty');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('dropzone').click();
+    await (await chooser).setFiles(debFile);
+    await dropFile(page, '[data-testid="dropzone"]', rpmFile, 'application/x-rpm');
+    const deb = page.locator('[data-upload="pallet-dash_1.0-1_all.deb"]');
+    const rpm = page.locator('[data-upload$=".noarch.rpm"]');
+    await deb.and(page.locator('[data-phase="published"]')).waitFor({ timeout: 90_000 });
+    await rpm.and(page.locator('[data-phase="published"]')).waitFor({ timeout: 90_000 });
+    await screenshot(page, 'upload');
+    await checkA11y('upload-done');
+
+    await page.getByRole('link', { name: 'Packages' }).click();
+    await page.waitForURL(`**/orgs/${ORG}/repos/${REPO}`);
+    const rows = page.locator('tr[data-package]');
+    await expect.poll(() => rows.count()).toBe(2);
+    for (const name of ['pallet-dash', 'pallet-dash-tool']) {
+      const status = page.locator(`tr[data-package="${name}"] [data-status]`);
+      expect(await status.getAttribute('data-status')).toBe('published');
+    }
+    await screenshot(page, 'packages');
+    await checkA11y('packages');
+
+    // Search and filters narrow the table (plain GET forms).
+    await page.getByLabel('Search by name').fill('tool');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/q=tool/);
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.goto(`/orgs/${ORG}/repos/${REPO}?distribution=${encodeURIComponent('el/9')}`);
+    expect(await page.locator('tr[data-package="pallet-dash-tool"]').count()).toBe(1);
+    expect(await rows.count()).toBe(1);
+  });
+
+  it('lists the repository with its package count and last publication', async () => {
+    await page.goto(`/orgs/${ORG}/repos`);
+    const row = page.getByRole('row', { name: new RegExp(REPO) });
+    const text = await row.innerText();
+    expect(text).toContain('debian/bookworm');
+    expect(text).toContain('el/9');
+    expect(text).not.toContain('never');
+    await screenshot(page, 'repositories');
+    await checkA11y('repositories');
+  });
+
+  it('shows publications and signing keys with download links', async () => {
+    await page.goto(`/orgs/${ORG}/repos/${REPO}/publications`);
+    expect(await page.getByRole('cell', { name: 'published' }).count()).toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'publications');
+    await checkA11y('publications');
+
+    await page.goto(`/orgs/${ORG}/repos/${REPO}/keys`);
+    const fingerprint = await page.locator('[data-fingerprint]').first().getAttribute('data-fingerprint');
+    expect(fingerprint).toMatch(/^[0-9A-Fa-f]{40,64}$/);
+    expect(await page.getByRole('link', { name: /gpg\.asc/ }).getAttribute('href')).toBe(
+      `/dl/${ORG}/${REPO}/gpg.asc`,
+    );
+    expect(await page.getByRole('link', { name: /gpg\.gpg/ }).getAttribute('href')).toBe(
+      `/dl/${ORG}/${REPO}/gpg.gpg`,
+    );
+    await screenshot(page, 'keys');
+    await checkA11y('keys');
+  });
+
+  it('copies the setup instructions for apt and dnf', async () => {
+    await page.goto(`/orgs/${ORG}/repos/${REPO}/setup`);
+    await page.getByRole('button', { name: 'Copy Sources (deb822)' }).click();
+    await page.getByRole('button', { name: 'Copy Sources (deb822)' }).getByText('Copied').waitFor();
+    const deb822 = await page.evaluate(() => navigator.clipboard.readText());
+    expect(deb822).toContain('Types: deb');
+    expect(deb822).toContain(`${pallet.baseUrl}/dl/${ORG}/${REPO}/deb/debian`);
+    expect(deb822).toContain('Suites: bookworm');
+    expect(await page.getByText('This repository is private').isVisible()).toBe(true);
+    await screenshot(page, 'setup-apt');
+    await checkA11y('setup-apt');
+
+    await page.getByLabel('Distribution').selectOption('el/9');
+    await page.getByRole('button', { name: 'Show instructions' }).click();
+    await page.waitForURL(/distribution=el%2F9/);
+    await page.getByRole('button', { name: 'Copy dnf / yum .repo file' }).click();
+    await page.getByRole('button', { name: 'Copy dnf / yum .repo file' }).getByText('Copied').waitFor();
+    const repoFile = await page.evaluate(() => navigator.clipboard.readText());
+    expect(repoFile).toContain(`[${ORG}-${REPO}]`);
+    expect(repoFile).toContain(`baseurl=${pallet.baseUrl}/dl/${ORG}/${REPO}/rpm/el/9`);
+    expect(repoFile).toContain('password=YOUR_READ_TOKEN');
+    await page.getByRole('button', { name: 'Copy Setup script' }).click();
+    await page.getByRole('button', { name: 'Copy Setup script' }).getByText('Copied').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^#!\/bin\/sh/);
+    await screenshot(page, 'setup-rpm');
+  });
+
+  it('creates a read token, shows its secret once, and revokes it', async () => {
+    await page.goto(`/orgs/${ORG}/tokens`);
+    await page.getByLabel('Name', { exact: true }).fill('fleet-reader');
+    expect(await page.getByLabel(/^Read/).isChecked()).toBe(true);
+    await page.getByLabel(REPO, { exact: true }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = (await page.getByTestId('token-secret').innerText()).trim();
+    expect(secret).toMatch(/^plt_/);
+    const row = page.locator('tr[data-token="fleet-reader"]');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('repo:read');
+    await screenshot(page, 'tokens');
+    await checkA11y('tokens');
+
+    const keyUrl = `${pallet.baseUrl}/dl/${ORG}/${REPO}/gpg.asc`;
+    const basic = `Basic ${Buffer.from(`token:${secret}`).toString('base64')}`;
+    expect((await fetch(keyUrl, { headers: { authorization: basic } })).status).toBe(200);
+
+    await page.reload();
+    expect(await page.getByText(secret).count()).toBe(0);
+    await row.getByRole('button', { name: 'Revoke token fleet-reader' }).click();
+    await checkA11y('tokens-revoke-dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+    await row.getByText('revoked').waitFor();
+    expect((await fetch(keyUrl, { headers: { authorization: basic } })).status).toBe(401);
+  });
+
+  it('finds every action in the audit log, filters it and exports it as CSV', async () => {
+    await page.goto(`/orgs/${ORG}/audit`);
+    const actions = await page.locator('tr[data-action]').evaluateAll((rows) =>
+      rows.map((r) => r.getAttribute('data-action')),
+    );
+    for (const action of [
+      'user.signup',
+      'org.create',
+      'repository.create',
+      'signing_key.create',
+      'package.upload',
+      'publication.create',
+      'token.create',
+      'token.revoke',
+    ]) {
+      expect(actions, action).toContain(action);
+    }
+    expect(await page.locator('tr[data-action="package.upload"]').count()).toBe(2);
+    await screenshot(page, 'audit');
+    await checkA11y('audit');
+
+    await page.getByLabel('Action').selectOption('token.');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/action=token/);
+    const filtered = await page.locator('tr[data-action]').evaluateAll((rows) =>
+      rows.map((r) => r.getAttribute('data-action')),
+    );
+    expect(filtered.length).toBeGreaterThanOrEqual(2);
+    expect(filtered.every((a) => a?.startsWith('token.'))).toBe(true);
+
+    const csv = await context.request.get(`/orgs/${ORG}/audit/export`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    const body = await csv.text();
+    expect(body.split('\r\n')[0]).toBe('at,actor,action,target,ip,details');
+    expect(body).toContain('token.revoke');
+    expect(body).toContain('package.upload');
+  });
+
+  it('is usable at phone width', async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    for (const [path, name] of [
+      [`/orgs/${ORG}/repos`, 'phone-repositories'],
+      [`/orgs/${ORG}/repos/${REPO}`, 'phone-packages'],
+    ] as const) {
+      await phone.goto(path);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(1);
+      await screenshot(phone, name);
+    }
+    await phone.close();
+  });
+
+  it('shows another org’s pages to nobody else: a second user gets 404 for each of them', async () => {
+    const other = await browser.newContext({ baseURL: pallet.baseUrl });
+    const p = await other.newPage();
+    await signUp(p, 'someone@elsewhere.test', 'elsewhere');
+    for (const path of [
+      `/orgs/${ORG}`,
+      `/orgs/${ORG}/repos`,
+      `/orgs/${ORG}/repos/new`,
+      `/orgs/${ORG}/repos/${REPO}`,
+      `/orgs/${ORG}/repos/${REPO}/upload`,
+      `/orgs/${ORG}/repos/${REPO}/publications`,
+      `/orgs/${ORG}/repos/${REPO}/setup`,
+      `/orgs/${ORG}/repos/${REPO}/keys`,
+      `/orgs/${ORG}/tokens`,
+      `/orgs/${ORG}/members`,
+      `/orgs/${ORG}/audit`,
+    ]) {
+      const res = await p.goto(path);
+      expect(res?.status(), path).toBe(404);
+      expect(await p.getByRole('heading', { name: 'Page not found' }).isVisible(), path).toBe(true);
+      expect(await p.content(), path).not.toContain('Internal tools for the fleet');
+    }
+    expect((await other.request.get(`/orgs/${ORG}/audit/export`)).status()).toBe(404);
+    await screenshot(p, 'not-found');
+    await checkA11y('not-found', p);
+    // A visitor who is not signed in is sent to sign in.
+    const anon = await browser.newContext({ baseURL: pallet.baseUrl });
+    const a = await anon.newPage();
+    await a.goto(`/orgs/${ORG}/repos`);
+    expect(new URL(a.url()).pathname).toBe('/sign-in');
+    await checkA11y('sign-in', a);
+    await screenshot(a, 'sign-in');
+    await anon.close();
+    await other.close();
+  });
+
+  it('has no serious or critical accessibility violations on the main pages', () => {
+    const problems = Object.entries(a11y).filter(([, list]) => list.length > 0);
+    expect(problems, JSON.stringify(problems, null, 2)).toEqual([]);
+    expect(Object.keys(a11y).length).toBeGreaterThanOrEqual(12);
+  });
+});
