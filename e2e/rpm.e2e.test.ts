@@ -75,7 +75,10 @@ async function expectApiError(p: Promise<unknown>, status: number, code?: RegExp
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ApiError);
+  if (!(err instanceof ApiError)) {
+    const cause = (err as { cause?: unknown }).cause;
+    throw new Error(`expected an API error ${status}, got ${String(err)} (cause: ${String(cause)})`);
+  }
   const apiErr = err as ApiError;
   expect(apiErr.status, apiErr.message).toBe(status);
   if (code) expect(apiErr.code).toMatch(code);
@@ -240,7 +243,9 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
     const damaged = Buffer.from(good);
     const mainStart =
       96 + Math.ceil((16 + 16 * damaged.readUInt32BE(96 + 8) + damaged.readUInt32BE(96 + 12)) / 8) * 8;
-    damaged[mainStart + 16 * damaged.readUInt32BE(mainStart + 8) + 40] ^= 0x55;
+    // A byte of the main header's data store (past its 16-byte intro and index entries).
+    const inData = mainStart + 16 + 16 * damaged.readUInt32BE(mainStart + 8) + 24;
+    damaged.writeUInt8(damaged.readUInt8(inData) ^ 0x55, inData);
     writeFileSync(join(dir, 'damaged.rpm'), damaged);
     writeFileSync(join(dir, 'truncated.rpm'), good.subarray(0, mainStart + 100));
     for (const name of ['damaged.rpm', 'truncated.rpm']) {
@@ -262,21 +267,33 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
     const env = dnfEnv('dnf-tamper-primary');
     const refresh = env.dnf(['makecache']);
     expect(refresh.code, refresh.output).not.toBe(0);
-    expect(refresh.output).toMatch(/checksum|Failed to download metadata/i);
+    expect(refresh.output).toMatch(/checksum doesn't match/);
+    expect(refresh.output).toMatch(/Failed to download metadata for repo 'acme-tools'/);
   });
 
-  it('makes dnf refuse the repository when repomd.xml is modified in storage', async () => {
-    const file = await currentFile(EL, 'repodata/repomd.xml');
-    const xml = readFileSync(file, 'utf8');
-    const revision = /<revision>(\d+)<\/revision>/.exec(xml)?.[1];
-    expect(revision).toBeTruthy();
-    writeFileSync(
-      file,
-      xml.replace(`<revision>${revision}</revision>`, `<revision>${Number(revision) + 1}</revision>`),
-    );
-    const env = dnfEnv('dnf-tamper-repomd');
-    const refresh = env.dnf(['makecache']);
+  it('makes dnf and zypper refuse the repository when repomd.xml is modified in storage', async () => {
+    for (const distribution of [EL, SUSE]) {
+      const file = await currentFile(distribution, 'repodata/repomd.xml');
+      const xml = readFileSync(file, 'utf8');
+      const revision = /<revision>(\d+)<\/revision>/.exec(xml)?.[1];
+      expect(revision).toBeTruthy();
+      writeFileSync(
+        file,
+        xml.replace(`<revision>${revision}</revision>`, `<revision>${Number(revision) + 1}</revision>`),
+      );
+    }
+    const refresh = dnfEnv('dnf-tamper-repomd').dnf(['makecache']);
     expect(refresh.code, refresh.output).not.toBe(0);
-    expect(refresh.output).toMatch(/GPG|signature/i);
+    expect(refresh.output).toMatch(/repomd\.xml GPG signature verification error: Bad GPG signature/);
+
+    const setup = await api.setup(ORG, REPO, SUSE);
+    const env = createZypperEnv(join(work, 'zypper-tamper-repomd'), {
+      repoId: REPO_ID,
+      repoFile: setup.zypper!.repoFile,
+      keyFile,
+    });
+    const zypper = env.zypper(['refresh']);
+    expect(zypper.code, zypper.output).not.toBe(0);
+    expect(zypper.output).toMatch(/Signature verification failed for file 'repomd\.xml'/);
   });
 });

@@ -13,9 +13,25 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISA
 const steps = [
   ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only', '--concurrency=2']],
   ['lint', 'npx', ['biome', 'check', '.']],
-  ['unit + integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'vitest.json')}`]],
+  [
+    'unit + integration',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'vitest.json')}`],
+  ],
   ['build web', 'npx', ['turbo', 'run', 'build', '--filter=@pallet/web', '--output-logs=errors-only']],
-  ['end-to-end', 'npx', ['vitest', 'run', '-c', 'e2e/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'e2e.json')}`]],
+  [
+    'end-to-end',
+    'npx',
+    [
+      'vitest',
+      'run',
+      '-c',
+      'e2e/vitest.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${join(out, 'e2e.json')}`,
+    ],
+  ],
 ];
 
 const failedSteps = [];
@@ -23,7 +39,9 @@ for (const [name, cmd, args] of steps) {
   console.log(`\n[test] ${name}: ${cmd} ${args.join(' ')}`);
   const started = Date.now();
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
-  console.log(`[test] ${name} ${r.status === 0 ? 'ok' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(
+    `[test] ${name} ${r.status === 0 ? 'ok' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   if (r.status !== 0) failedSteps.push(name);
   // Without a build there is nothing for the end-to-end suite to run against.
   if (r.status !== 0 && name === 'build web') break;
@@ -40,6 +58,8 @@ for (const file of ['vitest.json', 'e2e.json']) {
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
-console.log(failedSteps.length ? `\n[test] failed steps: ${failedSteps.join(', ')}` : '\n[test] every step passed');
+console.log(
+  failedSteps.length ? `\n[test] failed steps: ${failedSteps.join(', ')}` : '\n[test] every step passed',
+);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failedSteps.length ? 1 : 0);

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Chromium for the dashboard tests: Debian's /usr/bin/chromium driven by playwright-core, plus helpers
 // for screenshots, axe-core accessibility checks and dropping files onto a drop zone.
 import { mkdirSync, readFileSync } from 'node:fs';

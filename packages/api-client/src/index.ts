@@ -139,7 +139,7 @@ export class PalletClient {
 
   async createToken(
     org: string,
-    body: { name: string; scopes: string[]; repos?: string[]; expiresAt?: string },
+    body: { name: string; scopes: string[]; repos?: string[]; expiresAt?: string; customer?: string },
   ) {
     return (await this.request<{ id: string; token: string }>('POST', `/orgs/${org}/tokens`, body)).data;
   }

@@ -1,9 +1,21 @@
-// Landing page: what Pallet is, and the way in.
+// Landing page: signed-in users go straight to their first org; everyone else sees what Pallet is.
+import { getMe } from '@pallet/core';
 import { Package } from 'lucide-react';
 import Link from 'next/link';
+import { redirect } from 'next/navigation';
 import { buttonClass } from '@/components/ui/button';
+import { getCore } from '@/lib/core';
+import { getSessionUser } from '@/lib/session';
 
-export default function Home() {
+// Per request: it reads the session (and the build has no database to read).
+export const dynamic = 'force-dynamic';
+
+export default async function Home() {
+  const user = await getSessionUser();
+  if (user) {
+    const me = await getMe(getCore(), { kind: 'user', userId: user.userId, email: user.email });
+    redirect(me.orgs[0] ? `/orgs/${me.orgs[0].slug}/repos` : '/orgs/new');
+  }
   return (
     <main id="main" className="mx-auto flex min-h-screen max-w-3xl flex-col justify-center px-6 py-16">
       <div className="flex items-center gap-2 text-lg font-semibold text-slate-900">

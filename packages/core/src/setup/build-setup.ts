@@ -89,7 +89,8 @@ export async function buildSetup(
       `Signed-By: ${keyringPath}`,
       '',
     ].join('\n');
-    const machine = baseUrl.replace(/^https?:\/\//, '');
+    // apt (2.6+) uses credentials over plain http only when the machine line names the scheme.
+    const machine = baseUrl.startsWith('https://') ? baseUrl.slice('https://'.length) : baseUrl;
     const authConfPath = `/etc/apt/auth.conf.d/${id}.conf`;
     const authConf = isPrivate
       ? `machine ${machine}\nlogin token\npassword ${TOKEN_PLACEHOLDER}\n`

@@ -76,6 +76,7 @@ export async function insertToken(
       scopes: input.scopes,
       repositoryIds: input.repositoryIds,
       expiresAt: input.expiresAt?.toISOString() ?? null,
+      customer: input.customer ?? null,
     },
   });
   return { token, secret };
@@ -93,6 +94,9 @@ export async function createToken(
   const org = await authorizeOrg(ctx, actor, orgSlug, 'admin');
   if (input.expiresAt && input.expiresAt <= new Date())
     throw new InvalidRequest('expiresAt must be in the future.');
+  // Customer tokens are entitlements (as Cloudsmith calls them): download access for one customer only.
+  if (input.customer && (input.scopes.length !== 1 || input.scopes[0] !== 'repo:read'))
+    throw new InvalidRequest('A customer token has exactly the repo:read scope.', 'customer_token_scope');
   const slugs = input.repos ?? [];
   const repos = slugs.length
     ? await ctx.db.repository.findMany({ where: { orgId: org.id, slug: { in: slugs } } })

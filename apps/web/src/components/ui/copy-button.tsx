@@ -16,15 +16,15 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     setTimeout(() => setState('idle'), 2500);
   }
   return (
-    <>
-      <Button variant="secondary" size="sm" onClick={copy} aria-label={`Copy ${label}`}>
-        {state === 'copied' ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
-        {state === 'copied' ? 'Copied' : 'Copy'}
-      </Button>
-      <span className="sr-only" aria-live="polite">
-        {state === 'copied' ? `${label} copied` : state === 'failed' ? 'Copy failed; select the text' : ''}
+    <span className="inline-flex items-center gap-2">
+      <span aria-live="polite" className="text-xs font-medium text-green-800">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select the text instead' : ''}
       </span>
-    </>
+      <Button variant="secondary" size="sm" onClick={copy} data-state={state}>
+        {state === 'copied' ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
+        Copy<span className="sr-only"> {label}</span>
+      </Button>
+    </span>
   );
 }
 
@@ -32,7 +32,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
 export function CodeBlock({ title, text, hint }: { title: string; text: string; hint?: string }) {
   return (
     <figure className="overflow-hidden rounded-md border border-slate-200">
-      <figcaption className="flex items-center justify-between gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5">
+      <figcaption className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5">
         <span className="text-sm font-medium text-slate-800">
           {title}
           {hint ? <span className="ml-2 font-normal text-slate-600">{hint}</span> : null}
@@ -40,6 +40,8 @@ export function CodeBlock({ title, text, hint }: { title: string; text: string; 
         <CopyButton text={text} label={title} />
       </figcaption>
       <pre
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable block must be reachable by keyboard.
+        tabIndex={0}
         className="overflow-x-auto bg-slate-900 px-3 py-2.5 text-xs leading-relaxed text-slate-100"
         data-copy-source={title}
       >

@@ -8,7 +8,7 @@ import { Field, Input } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { type SignUpState, signUpAction } from './actions';
 
-export function SignUpForm() {
+export function SignUpForm({ next }: { next?: string }) {
   const router = useRouter();
   const [state, formAction] = useActionState<SignUpState, FormData>(signUpAction, null);
   const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(null);
@@ -20,7 +20,7 @@ export function SignUpForm() {
     signIn('credentials', { ...credentials, redirect: false }).then((r) => {
       if (cancelled) return;
       if (r?.ok && !r.error) {
-        router.replace(`/orgs/${state.org}/repos`);
+        router.replace(next ?? `/orgs/${state.org}/repos`);
         router.refresh();
       } else {
         setSignInError('Your account was created, but signing in failed. Sign in with your new password.');
@@ -29,7 +29,7 @@ export function SignUpForm() {
     return () => {
       cancelled = true;
     };
-  }, [state, credentials, router]);
+  }, [state, credentials, router, next]);
 
   return (
     <form

@@ -1,13 +1,10 @@
-// The signed-in user's orgs for the switcher, and their email for the header.
-
+// The signed-in user's orgs (for the switcher and the landing redirect) and their email for the header.
+import { getMe } from '@pallet/core';
 import type { OrgChoice } from '@/components/shell/org-switcher';
-import { getSessionUser } from '@/lib/session';
+import { getCore } from '@/lib/core';
+import { dashboardActor } from './dashboard';
 
-export async function listUserOrgs(current: OrgChoice): Promise<OrgChoice[]> {
-  // TODO(issue 4): list every membership once core offers it.
-  return [{ slug: current.slug, name: current.name }];
-}
-
-export async function sessionEmail(): Promise<string> {
-  return (await getSessionUser())?.email ?? '';
+export async function currentUser(): Promise<{ email: string; orgs: OrgChoice[] }> {
+  const me = await getMe(getCore(), await dashboardActor());
+  return { email: me.user?.email ?? '', orgs: me.orgs.map((o) => ({ slug: o.slug, name: o.name })) };
 }

@@ -3,7 +3,7 @@ import { getOrg } from '@pallet/core';
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/shell/app-header';
 import { loadOr404 } from '../../_lib/dashboard';
-import { listUserOrgs, sessionEmail } from '../../_lib/orgs';
+import { currentUser } from '../../_lib/orgs';
 
 export default async function OrgLayout({
   children,
@@ -14,7 +14,7 @@ export default async function OrgLayout({
 }) {
   const { org } = await params;
   const current = await loadOr404((core, actor) => getOrg(core, actor, org));
-  const [orgs, email] = await Promise.all([listUserOrgs(current), sessionEmail()]);
+  const { orgs, email } = await currentUser();
   return (
     <>
       <AppHeader email={email} org={current.slug} orgs={orgs} />

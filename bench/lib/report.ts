@@ -1,0 +1,28 @@
+// What a scenario hands to scripts/bench.mjs: one JSON line per figure on stdout, prefixed so the
+// runner can tell figures from log output.
+export const RESULT_PREFIX = '@@bench ';
+
+export interface Reference {
+  /** e.g. "createrepo_c --update (measured here)" or "reprepro (quoted, not measured here)" */
+  name: string;
+  ms: number;
+}
+
+export interface BenchFigure {
+  scenario: string;
+  packages: number;
+  ms: number;
+  peakRssBytes?: number;
+  references?: Reference[];
+  note?: string;
+}
+
+export function report(figure: BenchFigure): void {
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(figure)}\n`);
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

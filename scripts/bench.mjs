@@ -1,0 +1,97 @@
+// `npm run bench`: publication benchmarks against the real PostgreSQL, Redis and storage (issues 2
+// and 3). Each scenario runs in its own process (bench/scenarios/*.ts) and reports figures as JSON
+// lines; this prints them as one table with the ratio to each named reference.
+//   npm run bench                   deb 1,000 + 10,000, rpm 1,000 (~5 min on 2 cores)
+//   npm run bench -- --quick        1,000 only
+//   npm run bench -- --rpm-10k      also rpm 10,000 (builds 10,000 rpms once, ~6 min more; cached)
+import { spawn, spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { root, setup } from './lib/setup.mjs';
+
+const RESULT_PREFIX = '@@bench ';
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+
+const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+
+await setup('start');
+
+const scenarios = [{ name: 'deb', file: 'bench/scenarios/deb.ts', sizes: quick ? '1000' : '1000,10000' }];
+if (has('rpmbuild')) {
+  scenarios.push({
+    name: 'rpm',
+    file: 'bench/scenarios/rpm.ts',
+    sizes: args.has('--rpm-10k') && !quick ? '1000,10000' : '1000',
+  });
+} else {
+  console.log('[bench] rpmbuild is not installed (apt-get install rpm): skipping the rpm scenario.');
+}
+
+function runScenario({ name, file, sizes }) {
+  return new Promise((resolve) => {
+    const figures = [];
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', file, sizes], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!line.startsWith(RESULT_PREFIX)) return console.log(`[${name}] ${line}`);
+      const figure = JSON.parse(line.slice(RESULT_PREFIX.length));
+      figures.push(figure);
+      console.log(`[${name}] ${figure.scenario}: ${Math.round(figure.ms)} ms`);
+    });
+    child.on('exit', (code) => resolve({ name, code, figures }));
+  });
+}
+
+const fmtMs = (ms) => Math.round(ms).toLocaleString('en-US');
+const fmtMb = (bytes) => (bytes ? `${Math.round(bytes / 2 ** 20)} MiB` : '');
+const fmtRatio = (ms, ref) => `${(ms / ref).toFixed(2)}x`;
+
+function printTable(figures) {
+  const rows = [['Scenario', 'Packages', 'Time (ms)', 'Peak RSS', 'Reference', 'Ref. (ms)', 'Ratio']];
+  for (const f of figures) {
+    const refs = f.references ?? [];
+    const first = refs[0];
+    rows.push([
+      f.scenario,
+      f.packages.toLocaleString('en-US'),
+      fmtMs(f.ms),
+      fmtMb(f.peakRssBytes),
+      first?.name ?? '',
+      first ? fmtMs(first.ms) : '',
+      first ? fmtRatio(f.ms, first.ms) : '',
+    ]);
+    for (const r of refs.slice(1)) rows.push(['', '', '', '', r.name, fmtMs(r.ms), fmtRatio(f.ms, r.ms)]);
+    if (f.note) rows.push([`  (${f.note})`, '', '', '', '', '', '']);
+  }
+  const widths = rows[0].map((_, c) =>
+    Math.max(...rows.filter((r) => !r[0].startsWith('  (')).map((r) => r[c].length)),
+  );
+  const right = new Set([1, 2, 3, 5, 6]);
+  const line = (r) =>
+    r[0].startsWith('  (')
+      ? r[0]
+      : r.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
+  console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const r of rows.slice(1)) console.log(line(r));
+}
+
+const started = Date.now();
+const before = loadavg()[0];
+const results = [];
+for (const s of scenarios) results.push(await runScenario(s));
+
+console.log(
+  `\nPallet publication benchmark: ${cpus().length} CPUs, load average ${before.toFixed(1)} at start and ` +
+    `${loadavg()[0].toFixed(1)} at the end, ${Math.round((Date.now() - started) / 1000)} s in all.`,
+);
+console.log(
+  'Time of a Pallet figure = publishDistribution (and ingestPackage for an added package): the worker time. ' +
+    'Ratio = Pallet / reference (below 1 = faster).',
+);
+printTable(results.flatMap((r) => r.figures));
+const failed = results.filter((r) => r.code !== 0);
+for (const f of failed) console.error(`[bench] scenario ${f.name} failed (exit code ${f.code})`);
+process.exit(failed.length ? 1 : 0);
