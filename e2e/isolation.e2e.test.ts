@@ -10,6 +10,7 @@ import { PalletClient } from '@pallet/api-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeb } from './support/deb-builder';
+import { retryStaleConnections } from './support/fetch-retry';
 import { buildRpm } from './support/rpm-builder';
 import { type RunningPallet, startPallet } from './support/server';
 import { signInWithPassword } from './support/session';
@@ -285,6 +286,7 @@ async function auditCount(org: string): Promise<number> {
 }
 
 beforeAll(async () => {
+  retryStaleConnections();
   pallet = await startPallet('isolation');
   work = mkdtempSync(join(tmpdir(), 'pallet-isolation-e2e-'));
   db = new pg.Client({ connectionString: pallet.instance.env.DATABASE_URL });

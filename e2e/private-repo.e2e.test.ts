@@ -5,12 +5,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PalletClient, type SetupInfo } from '@pallet/api-client';
+import { PalletClient } from '@pallet/api-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAptEnv, problems } from './support/apt';
 import { buildDeb } from './support/deb-builder';
 import { createDnfEnv } from './support/dnf';
+import { retryStaleConnections } from './support/fetch-retry';
 import { buildRpm } from './support/rpm-builder';
 import { requireTools } from './support/rpm-tools';
 import { type RunningPallet, startPallet } from './support/server';
@@ -30,8 +31,8 @@ async function readToken(name: string, customer?: string): Promise<{ id: string;
   return t;
 }
 
-async function saveKey(setup: SetupInfo, token: string, file: string): Promise<string> {
-  const res = await fetch(setup.keyUrl, {
+async function saveKey(url: string, token: string, file: string): Promise<string> {
+  const res = await fetch(url, {
     headers: { authorization: `Basic ${Buffer.from(`token:${token}`).toString('base64')}` },
   });
   expect(res.status).toBe(200);
@@ -40,6 +41,7 @@ async function saveKey(setup: SetupInfo, token: string, file: string): Promise<s
 }
 
 beforeAll(async () => {
+  retryStaleConnections();
   requireTools(['rpm', 'dnf']);
   // Debug logging, so that "no secret in any log line" covers as many lines as the app can write.
   pallet = await startPallet('private', { LOG_LEVEL: 'debug' });
@@ -75,7 +77,7 @@ describe('a private deb repository with apt-get', () => {
     expect(setup.apt?.authConf).toContain('password YOUR_READ_TOKEN');
     // A per-customer read token (an entitlement), limited to this repository.
     const token = await readToken('apt customer', 'Customer Ltd');
-    const keyFile = await saveKey(setup, token.token, join(work, 'apt-key.gpg'));
+    const keyFile = await saveKey(setup.keyringUrl, token.token, join(work, 'apt-key.gpg'));
     const env = createAptEnv(join(work, 'apt'));
     env.setSources(setup.apt!.sourcesLine.replace(setup.apt!.keyringPath, keyFile));
 
@@ -105,7 +107,7 @@ describe('a private rpm repository with dnf', () => {
     const repoFile = setup.yum!.repoFile;
     expect(repoFile).toMatch(/^password=YOUR_READ_TOKEN$/m);
     const token = await readToken('dnf customer');
-    const keyFile = await saveKey(setup, token.token, join(work, 'rpm-key.asc'));
+    const keyFile = await saveKey(setup.keyUrl, token.token, join(work, 'rpm-key.asc'));
     // The key is imported from a local file; the repository itself is what needs the credentials.
     const local = repoFile.replace(/^gpgkey=.*$/m, `gpgkey=file://${keyFile}`);
     const repoId = /^\[([^\]]+)\]/m.exec(repoFile)![1]!;

@@ -46,7 +46,11 @@ function runScenario({ name, file, sizes }) {
 }
 
 const fmtMs = (ms) => Math.round(ms).toLocaleString('en-US');
-const fmtMb = (bytes) => (bytes ? `${Math.round(bytes / 2 ** 20)} MiB` : '');
+const mib = (bytes) => Math.round(bytes / 2 ** 20);
+const fmtRss = (f) =>
+  f.peakRssBytes
+    ? `${mib(f.peakRssBytes)} MiB${f.startRssBytes ? ` (from ${mib(f.startRssBytes)})` : ''}`
+    : '';
 const fmtRatio = (ms, ref) => `${(ms / ref).toFixed(2)}x`;
 
 function printTable(figures) {
@@ -58,7 +62,7 @@ function printTable(figures) {
       f.scenario,
       f.packages.toLocaleString('en-US'),
       fmtMs(f.ms),
-      fmtMb(f.peakRssBytes),
+      fmtRss(f),
       first?.name ?? '',
       first ? fmtMs(first.ms) : '',
       first ? fmtRatio(f.ms, first.ms) : '',
@@ -89,7 +93,8 @@ console.log(
 );
 console.log(
   'Time of a Pallet figure = publishDistribution (and ingestPackage for an added package): the worker time. ' +
-    'Ratio = Pallet / reference (below 1 = faster).',
+    "Ratio = Pallet / reference (below 1 = faster). Peak RSS = the process's peak resident memory during " +
+    'the step (kernel VmHWM, reset when the step starts); "from" = its resident memory at that moment.',
 );
 printTable(results.flatMap((r) => r.figures));
 const failed = results.filter((r) => r.code !== 0);

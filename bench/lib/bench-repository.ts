@@ -1,7 +1,8 @@
 // A throwaway Pallet instance (test/instance.ts: own database, Redis prefix, storage, master key)
 // with one org and one repository, driven through core services directly (no HTTP, no worker).
-import { type Actor, type CoreContext, createCoreContext, createRepository, signUp } from '@pallet/core';
+
 import { loadConfig } from '@pallet/config';
+import { type Actor, type CoreContext, createCoreContext, createRepository, signUp } from '@pallet/core';
 import { createTestInstance, type TestInstance } from '../../test/instance';
 
 export interface BenchRepository {

@@ -96,7 +96,9 @@ export async function bulkInsertPackages(
       const bytes = await source(i);
       const id = `bench-blob-${distributionId}-${i}`;
       rows.push(
-        dist.format === 'DEB' ? await debRow(bytes, dist.release, component, id) : await rpmRow(bytes, id, time),
+        dist.format === 'DEB'
+          ? await debRow(bytes, dist.release, component, id)
+          : await rpmRow(bytes, id, time),
       );
     }
     await db.blob.createMany({

@@ -20,17 +20,16 @@ export interface Measured<T> {
   result: T;
   ms: number;
   peakRssBytes: number;
+  /** resident memory when the step started (the process's baseline: Node, Prisma, openpgp.js...) */
+  startRssBytes: number;
 }
 
 export async function measure<T>(step: () => Promise<T>): Promise<Measured<T>> {
   (globalThis as { gc?: () => void }).gc?.();
   resetPeakRss();
+  const startRssBytes = process.memoryUsage.rss();
   const started = performance.now();
   const result = await step();
   const ms = performance.now() - started;
-  return { result, ms, peakRssBytes: peakRssBytes() };
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return { result, ms, peakRssBytes: peakRssBytes(), startRssBytes };
 }

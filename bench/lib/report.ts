@@ -13,6 +13,8 @@ export interface BenchFigure {
   packages: number;
   ms: number;
   peakRssBytes?: number;
+  /** resident memory of the process when the step started, for reading peakRssBytes */
+  startRssBytes?: number;
   references?: Reference[];
   note?: string;
 }

@@ -132,7 +132,9 @@ export async function ensureRpmSet(count: number, extras: number, parallel = 2):
   const started = performance.now();
   const jobs: [kind: 'base' | 'extra', from: number, to: number][] = [['extra', 0, Math.max(extras, 8)]];
   for (let from = 0; from < count; from += RPM_CHUNK) jobs.push(['base', from, from + RPM_CHUNK]);
-  const cached = jobs.every(([k, f, t]) => existsSync(join(rpmCacheDir(), `${k}-${pad(f)}-${pad(t)}`, '.complete')));
+  const cached = jobs.every(([k, f, t]) =>
+    existsSync(join(rpmCacheDir(), `${k}-${pad(f)}-${pad(t)}`, '.complete')),
+  );
   const dirs = new Map<string, string>();
   let next = 0;
   await Promise.all(

@@ -5,7 +5,7 @@ import { cn } from './cn';
 export function Table({ children, label }: { children: ReactNode; label: string }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard.
-    <section className="overflow-x-auto" aria-label={label} tabIndex={0}>
+    <section className="relative overflow-x-auto" aria-label={label} tabIndex={0}>
       <table className="w-full min-w-[36rem] border-collapse text-left text-sm">{children}</table>
     </section>
   );

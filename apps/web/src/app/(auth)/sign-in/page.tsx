@@ -18,7 +18,13 @@ export default async function SignInPage({
       <p className="mt-1 mb-5 text-sm text-slate-600">Your repositories, tokens and audit log.</p>
       <SignInForm
         next={next}
-        initialError={error ? 'Sign-in failed. Check your email and password.' : null}
+        initialError={
+          error === 'rate_limited'
+            ? 'Too many attempts. Wait a minute and try again.'
+            : error
+              ? 'Sign-in failed. Check your email and password.'
+              : null
+        }
       />
       <p className="mt-5 text-sm text-slate-600">
         New here?{' '}

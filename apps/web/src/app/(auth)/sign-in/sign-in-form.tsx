@@ -24,8 +24,9 @@ export function SignInForm({ next, initialError }: { next: string; initialError:
     });
     if (!result || result.error || !result.ok) {
       setPending(false);
+      // next-auth hands back the stable code our authorize() threw (never a detail or a stack).
       setError(
-        result?.status === 429
+        result?.error === 'rate_limited' || result?.status === 429
           ? 'Too many attempts. Wait a minute and try again.'
           : 'Sign-in failed. Check your email and password.',
       );

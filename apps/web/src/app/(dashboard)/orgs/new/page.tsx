@@ -8,7 +8,6 @@ export const metadata = { title: 'New org' };
 // Per request: it reads the session (and the build has no database to read).
 export const dynamic = 'force-dynamic';
 
-
 export default async function NewOrgPage() {
   const { email, orgs } = await currentUser();
   return (

@@ -25,7 +25,7 @@ export function RoleForm({
       <label htmlFor={id} className="sr-only">
         Role of {email}
       </label>
-      <Select id={id} name="role" defaultValue={role} className="w-auto">
+      <Select id={id} name="role" defaultValue={role} className="w-auto!">
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {r}

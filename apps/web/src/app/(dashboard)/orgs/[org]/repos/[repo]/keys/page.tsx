@@ -1,11 +1,12 @@
 // The Keys tab: the repository's signing keys and where machines download the public half.
-import { getOrg, listSigningKeys } from '@pallet/core';
+import { getOrg, getRepository, listSigningKeys } from '@pallet/core';
 import { Download } from 'lucide-react';
 import { formatDate } from '@/components/format';
 import { Badge } from '@/components/ui/badge';
 import { buttonClass } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
+import { getCore } from '@/lib/core';
 import { loadOr404 } from '../../../../../_lib/dashboard';
 
 export const metadata = { title: 'Signing keys' };
@@ -19,8 +20,12 @@ function groupFingerprint(fp: string): string {
 
 export default async function KeysPage({ params }: { params: Promise<{ org: string; repo: string }> }) {
   const { org, repo } = await params;
-  const [o, keys] = await loadOr404((core, actor) =>
-    Promise.all([getOrg(core, actor, org), listSigningKeys(core, actor, org, repo)]),
+  const [o, r, keys] = await loadOr404((core, actor) =>
+    Promise.all([
+      getOrg(core, actor, org),
+      getRepository(core, actor, org, repo),
+      listSigningKeys(core, actor, org, repo),
+    ]),
   );
   const root = `/dl/${o.slug}/${repo}`;
   return (
@@ -41,6 +46,15 @@ export default async function KeysPage({ params }: { params: Promise<{ org: stri
           </div>
         }
       />
+      {r.visibility === 'private' ? (
+        <p className="border-b border-slate-200 px-4 py-2.5 text-sm text-slate-700 sm:px-5">
+          This repository is private: machines download the key with a read token, e.g.{' '}
+          <code className="text-xs break-all">
+            curl -u token:$PALLET_TOKEN {`${getCore().config.dlUrl}/${o.slug}/${r.slug}/gpg.asc`}
+          </code>
+          . The Setup tab has the full command.
+        </p>
+      ) : null}
       <Table label="Signing keys">
         <thead>
           <tr>
@@ -61,7 +75,7 @@ export default async function KeysPage({ params }: { params: Promise<{ org: stri
               </Td>
               <Td className="whitespace-nowrap">
                 {k.algorithm}
-                {k.bits ? ` ${k.bits}` : ''}
+                {k.bits && !k.algorithm.includes(String(k.bits)) ? ` (${k.bits} bits)` : ''}
               </Td>
               <Td>
                 <Badge

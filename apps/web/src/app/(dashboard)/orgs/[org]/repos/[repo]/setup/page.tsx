@@ -113,12 +113,12 @@ export default async function SetupPage({
         </CardBody>
       </Card>
 
-      {setup.format === 'deb' ? <AptSteps setup={setup} /> : <RpmSteps setup={setup} />}
+      {setup.format === 'deb' ? <AptSteps setup={setup} id={`${org}-${repo}`} /> : <RpmSteps setup={setup} />}
     </div>
   );
 }
 
-function AptSteps({ setup }: { setup: SetupAnswer }) {
+function AptSteps({ setup, id }: { setup: SetupAnswer; id: string }) {
   const apt = setup.apt;
   if (!apt) return null;
   return (
@@ -132,10 +132,14 @@ function AptSteps({ setup }: { setup: SetupAnswer }) {
         {apt.authConf ? (
           <CodeBlock title="2. Credentials" hint={apt.authConfPath} text={apt.authConf} />
         ) : null}
-        <CodeBlock title="Sources (deb822)" hint={`/etc/apt/sources.list.d/…sources`} text={apt.deb822} />
+        <CodeBlock
+          title="Sources (deb822)"
+          hint={`/etc/apt/sources.list.d/${id}.sources`}
+          text={apt.deb822}
+        />
         <CodeBlock
           title="Sources (one-line format)"
-          hint="/etc/apt/sources.list.d/….list"
+          hint={`/etc/apt/sources.list.d/${id}.list (instead of the above)`}
           text={apt.sourcesLine}
         />
         <Fingerprints setup={setup} />

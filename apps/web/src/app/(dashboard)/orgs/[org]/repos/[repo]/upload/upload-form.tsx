@@ -146,7 +146,7 @@ export function UploadForm({
   };
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+    <div className="grid gap-6 lg:grid-cols-[1fr_18rem] lg:items-start">
       <div>
         <label
           htmlFor="package-files"
