@@ -64,27 +64,24 @@ describe('generateSigningKey', () => {
     ).rejects.toThrow(/expiresAt must be after/);
   });
 
-  it(
-    'writes v4 packets: one signing primary key, no subkeys, SHA-512 self-signature',
-    () => {
-      for (const [key, algo] of [
-        [rsa, 1],
-        [ed, 22],
-      ] as const) {
-        const packets = listPackets(dir, key.publicKeyArmored);
-        expect(packets).toContain(
-          `:public key packet:\n\tversion 4, algo ${algo}, created ${NOW.getTime() / 1000 - 0.789}`,
-        );
-        expect(packets).not.toContain('subkey packet');
-        expect(packets).toMatch(/version 4, created \d+, md5len 0, sigclass 0x13\n\tdigest algo 10,/);
-        expect(packets).toContain('key flags: 03'); // certify + sign
-        // rpm ≤ 4.19 refuses keys with a critical key-expiration subpacket (see rpm-compatible-expiry.ts).
-        expect(packets).toMatch(/\n\thashed subpkt 9 len 4 \(key expires after 3y/);
-        expect(packets).not.toContain('critical hashed subpkt 9');
-      }
-      expect(listPackets(dir, ed.publicKeyArmored)).toContain('ed25519 (1.3.6.1.4.1.11591.15.1)');
-    },
-  );
+  it('writes v4 packets: one signing primary key, no subkeys, SHA-512 self-signature', () => {
+    for (const [key, algo] of [
+      [rsa, 1],
+      [ed, 22],
+    ] as const) {
+      const packets = listPackets(dir, key.publicKeyArmored);
+      expect(packets).toContain(
+        `:public key packet:\n\tversion 4, algo ${algo}, created ${NOW.getTime() / 1000 - 0.789}`,
+      );
+      expect(packets).not.toContain('subkey packet');
+      expect(packets).toMatch(/version 4, created \d+, md5len 0, sigclass 0x13\n\tdigest algo 10,/);
+      expect(packets).toContain('key flags: 03'); // certify + sign
+      // rpm ≤ 4.19 refuses keys with a critical key-expiration subpacket (see rpm-compatible-expiry.ts).
+      expect(packets).toMatch(/\n\thashed subpkt 9 len 4 \(key expires after 3y/);
+      expect(packets).not.toContain('critical hashed subpkt 9');
+    }
+    expect(listPackets(dir, ed.publicKeyArmored)).toContain('ed25519 (1.3.6.1.4.1.11591.15.1)');
+  });
 });
 
 describe('readKeyInfo', () => {

@@ -4,14 +4,7 @@ import { clearsignText } from './clearsign-text';
 import { detachSign } from './detach-sign';
 import { generateSigningKey } from './generate-signing-key';
 import { publicKeyToBinary } from './public-keyring';
-import {
-  gpgv,
-  hasCommand,
-  listPackets,
-  makeTempDir,
-  splitClearSignedLikeApt,
-  statusLines,
-} from './testing/gnupg';
+import { gpgv, listPackets, makeTempDir, splitClearSignedLikeApt, statusLines } from './testing/gnupg';
 import type { GeneratedKey } from './types';
 import { verifyCleartext, verifyDetached } from './verify-signatures';
 

@@ -43,7 +43,7 @@ export async function serveDownload(core: CoreContext, request: Request, d: Down
   const inm = request.headers.get('if-none-match');
   const ims = request.headers.get('if-modified-since');
   if (
-    (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) ||
+    inm?.split(',').some((t) => t.trim() === etag || t.trim() === '*') ||
     (!inm && ims && Date.parse(ims) >= Math.floor(d.lastModified.getTime() / 1000) * 1000)
   ) {
     return new Response(null, { status: 304, headers });
