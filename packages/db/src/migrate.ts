@@ -53,8 +53,11 @@ export async function migrateDatabase(databaseUrl: string, migrationsDir: string
   return applied;
 }
 
-/** Creates the database named in the URL when it does not exist (connecting to `postgres`). */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
+/** Runs fn with a client on the server's `postgres` database and the target database's validated name. */
+async function withServerClient(
+  databaseUrl: string,
+  fn: (client: pg.Client, name: string) => Promise<void>,
+): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error('database name must be [A-Za-z0-9_-]+');
@@ -62,24 +65,23 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+    await fn(client, name);
   } finally {
     await client.end();
   }
 }
 
+/** Creates the database named in the URL when it does not exist. */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  await withServerClient(databaseUrl, async (client, name) => {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  });
+}
+
 /** Drops a database (tests only). */
 export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error('database name must be [A-Za-z0-9_-]+');
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
+  await withServerClient(databaseUrl, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  });
 }
