@@ -1,10 +1,13 @@
 // The flow both formats share: fill one distribution to each size, time publishDistribution (the
 // worker's publish job) on it, then add packages one at a time and time the worker's two jobs for
-// each (ingestPackage + publishDistribution). Each size grows the same distribution.
-import { ingestPackage, publishDistribution } from '@pallet/core';
+// each (ingestPackage + publishDistribution). Each size grows the same distribution. The jobs run in
+// a separate, long-lived worker process (publish-worker.ts); this process only fills the database.
+import { readFile } from 'node:fs/promises';
+import { ingestPackage } from '@pallet/core';
 import { type BenchRepository, createBenchRepository } from './bench-repository';
 import { bulkInsertPackages } from './bulk-insert-packages';
 import { measure } from './measure';
+import { startPublishWorker } from './publish-worker';
 import { type PackageSource, registerPackages, uploadOne } from './register-packages';
 import { median, type Reference, report } from './report';
 
@@ -33,19 +36,19 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 async function bytesOf(source: PackageSource): Promise<Uint8Array> {
   if ('bytes' in source) return source.bytes;
-  const { readFile } = await import('node:fs/promises');
   return readFile(source.path);
 }
 
 export async function runPublishScenario(s: PublishScenario): Promise<void> {
   const bench: BenchRepository = await createBenchRepository(`bench_${s.format}`);
+  const worker = startPublishWorker(bench.instance.env);
   try {
     // A worker is a long-running process: publish a one-package distribution first so module
     // loading and JIT warm-up (openpgp.js, liblzma, Prisma) are not counted in the first figure.
     const warmUp = `${s.distribution.split('/')[0]}/warmup`;
     await ingestPackage(bench.ctx, await uploadOne(bench, warmUp, s.base(0)));
     const warm = await bench.ctx.db.distribution.findFirstOrThrow({ where: { name: warmUp } });
-    await publishDistribution(bench.ctx, warm.id);
+    await worker.publish(warm.id);
     let baseCount = 0;
     let extras = 0;
     let distributionId = '';
@@ -75,7 +78,7 @@ export async function runPublishScenario(s: PublishScenario): Promise<void> {
         });
       }
       baseCount = wanted;
-      const published = await measure(() => publishDistribution(bench.ctx, distributionId));
+      const published = await worker.publish(distributionId);
       if (published.result.packageCount !== size)
         throw new Error(`published ${published.result.packageCount} packages, expected ${size}`);
       const fillRefs = (await s.hooks?.afterFill?.(size, { base: baseCount, extras })) ?? [];
@@ -96,8 +99,8 @@ export async function runPublishScenario(s: PublishScenario): Promise<void> {
       const addRefs: Reference[][] = [];
       for (let k = 0; k < s.adds; k++) {
         const id = await uploadOne(bench, s.distribution, s.extra(extras));
-        const ingest = await measure(() => ingestPackage(bench.ctx, id));
-        const publish = await measure(() => publishDistribution(bench.ctx, distributionId));
+        const ingest = await worker.ingest(id);
+        const publish = await worker.publish(distributionId);
         if (publish.result.packageCount !== size + k + 1)
           throw new Error('the added package was not published');
         ingests.push(ingest.ms);
@@ -131,6 +134,7 @@ export async function runPublishScenario(s: PublishScenario): Promise<void> {
       });
     }
   } finally {
+    await worker.close();
     await bench.close();
   }
 }
