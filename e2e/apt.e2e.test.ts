@@ -167,7 +167,7 @@ describe('signed APT repository, end to end with apt-get', () => {
   });
 
   it('makes apt-get update fail when a Packages index is modified in storage', async () => {
-    for (const name of ['Packages', 'Packages.gz', 'Packages.xz']) {
+    for (const name of ['Packages', 'Packages.gz']) {
       const file = await currentFile(`dists/bookworm/main/binary-amd64/${name}`);
       const bytes = readFileSync(file);
       bytes[bytes.length - 2] = (bytes[bytes.length - 2] ?? 0) ^ 0x20;

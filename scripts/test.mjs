@@ -12,6 +12,7 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISA
 
 const steps = [
   ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only', '--concurrency=2']],
+  ['typecheck bench', 'npx', ['tsc', '-p', 'bench/tsconfig.json']],
   ['lint', 'npx', ['biome', 'check', '.']],
   [
     'unit + integration',

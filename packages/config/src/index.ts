@@ -39,6 +39,8 @@ export interface Config {
   retainSupersededMs: number;
   /** optional Valid-Until horizon for Release files, in seconds; 0 = no Valid-Until */
   releaseValidSeconds: number;
+  /** also publish Packages.xz (slow for large distributions; gzip is always published) */
+  debXz: boolean;
   production: boolean;
   dataDir: string;
 }
@@ -79,6 +81,7 @@ const envSchema = z.object({
   PALLET_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(300),
   PALLET_RETAIN_SUPERSEDED_HOURS: z.coerce.number().min(0).default(72),
   PALLET_RELEASE_VALID_DAYS: z.coerce.number().min(0).default(0),
+  PALLET_DEB_XZ: z.enum(['true', 'false']).default('false'),
 });
 
 export class ConfigError extends Error {}
@@ -196,6 +199,7 @@ export function loadConfig(
     publishDebounceMs: e.PALLET_PUBLISH_DEBOUNCE_MS,
     retainSupersededMs: e.PALLET_RETAIN_SUPERSEDED_HOURS * 3600 * 1000,
     releaseValidSeconds: Math.round(e.PALLET_RELEASE_VALID_DAYS * 86400),
+    debXz: e.PALLET_DEB_XZ === 'true',
     production,
     dataDir,
   };

@@ -34,6 +34,12 @@ function xzCompress(bytes: Uint8Array, preset: XzPreset): Promise<Uint8Array> {
   });
 }
 
+/** gzip version of an index file, off the main thread (for publications without .xz). */
+export async function gzipIndex(bytes: Uint8Array, level = DEFAULT_GZIP_LEVEL): Promise<Uint8Array> {
+  const gz = await gzipAsync(bytes, { level });
+  return new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength);
+}
+
 /** gzip and xz versions of an index file. Both run off the main thread. */
 export async function compressIndex(
   bytes: Uint8Array,

@@ -1,6 +1,12 @@
 // @pallet/deb: reads .deb packages and Debian versions, writes Packages and Release indexes.
 // Pure: takes bytes and plain data, returns plain data; imports nothing of Pallet's.
-export { compressIndex, DEFAULT_GZIP_LEVEL, DEFAULT_XZ_PRESET, type XzPreset } from './compress-index';
+export {
+  compressIndex,
+  DEFAULT_GZIP_LEVEL,
+  DEFAULT_XZ_PRESET,
+  gzipIndex,
+  type XzPreset,
+} from './compress-index';
 export { type DebCompression, hasCompressionMagic } from './compression';
 export { type ControlMetadata, isValidArchitecture, readControlMetadata } from './control-fields';
 export {

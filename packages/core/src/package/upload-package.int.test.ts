@@ -150,4 +150,17 @@ describe('uploading packages', () => {
     expect(replaced.package.id).toBe(first.package.id);
     expect(replaced.package.sha256).not.toBe(first.package.sha256);
   });
+
+  it('lets concurrent first uploads create one distribution and add every component', async () => {
+    const comps = ['main', 'contrib', 'extra', 'main'];
+    const results = await Promise.all(
+      comps.map((component, i) =>
+        upload(owner, buildDeb(`race${i}`, '1.0', `body${i}`), { distribution: 'debian/trixie', component }),
+      ),
+    );
+    expect(results.every((r) => r.created)).toBe(true);
+    const dists = await ctx.db.distribution.findMany({ where: { name: 'debian/trixie' } });
+    expect(dists).toHaveLength(1);
+    expect([...dists[0]!.components].sort()).toEqual(['contrib', 'extra', 'main']);
+  });
 });

@@ -98,7 +98,7 @@ describe('publishDistribution', () => {
     const release = await currentFile(distributionId, 'dists/bookworm/Release');
     expect(release).toMatch(/^Architectures: amd64 arm64$/m);
     expect(release).toMatch(/^Acquire-By-Hash: yes$/m);
-    const sha512 = /^ ([0-9a-f]{128}) +\d+ main\/binary-amd64\/Packages\.xz$/m.exec(release)?.[1];
+    const sha512 = /^ ([0-9a-f]{128}) +\d+ main\/binary-amd64\/Packages\.gz$/m.exec(release)?.[1];
     expect(sha512).toBeDefined();
     const byHash = await ctx.db.publicationFile.findFirst({
       where: {

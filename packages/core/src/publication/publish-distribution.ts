@@ -73,6 +73,7 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
                 ? new Date(date.getTime() + ctx.config.releaseValidSeconds * 1000)
                 : undefined,
               signingKeys: keys,
+              withXz: ctx.config.debXz,
             })
           : await buildRpmPublication({
               rows: rows.map((r) => ({
@@ -82,9 +83,11 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
               date,
               signingKeys: keys,
             });
-      const stored = new Map<string, Awaited<ReturnType<typeof storeContentAddressed>>>();
+      // by-hash entries share their index's bytes: store (and hash) each distinct buffer once.
+      const stored = new Map<Uint8Array, Awaited<ReturnType<typeof storeContentAddressed>>>();
       for (const f of files) {
-        if (!stored.has(f.path)) stored.set(f.path, await storeContentAddressed(ctx, f.bytes, f.contentType));
+        if (!stored.has(f.bytes))
+          stored.set(f.bytes, await storeContentAddressed(ctx, f.bytes, f.contentType));
       }
       const top = files.find((f) => f.path.endsWith('/InRelease') || f.path === 'repodata/repomd.xml');
       const publication = await tx.publication.create({
@@ -93,13 +96,13 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
           generation,
           status: 'PUBLISHED',
           packageCount: rows.length,
-          releaseSha256: top ? stored.get(top.path)?.sha256 : null,
+          releaseSha256: top ? stored.get(top.bytes)?.sha256 : null,
           publishedAt: date,
         },
       });
       await tx.publicationFile.createMany({
         data: files.map((f) => {
-          const s = stored.get(f.path)!;
+          const s = stored.get(f.bytes)!;
           return {
             publicationId: publication.id,
             distributionId,

@@ -1,0 +1,48 @@
+// The APT file set: Packages and .gz always (.xz on request), by-hash copies of each, signed Release trio.
+import { generateSigningKey } from '@pallet/openpgp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildDebPublication, type DebPublicationInput } from './build-deb-publication';
+
+let input: DebPublicationInput;
+
+beforeAll(async () => {
+  const key = await generateSigningKey({ name: 'Test', email: 't@example.test', algorithm: 'ed25519' });
+  input = {
+    release: 'bookworm',
+    origin: 'o',
+    label: 'l',
+    description: 'd',
+    components: ['main'],
+    defaultArchitectures: ['amd64'],
+    rows: [
+      { component: 'main', architecture: 'all', indexEntry: 'Package: a\nVersion: 1\nArchitecture: all\n' },
+    ],
+    date: new Date('2026-01-02T03:04:05Z'),
+    signingKeys: [{ privateKeyArmored: key.privateKeyArmored, fingerprint: key.fingerprint }],
+  };
+});
+
+describe('buildDebPublication', () => {
+  it('publishes Packages and Packages.gz with by-hash copies, and no .xz by default', async () => {
+    const paths = (await buildDebPublication(input)).map((f) => f.path);
+    expect(paths).toContain('dists/bookworm/main/binary-amd64/Packages');
+    expect(paths).toContain('dists/bookworm/main/binary-amd64/Packages.gz');
+    expect(paths.some((p) => p.endsWith('Packages.xz'))).toBe(false);
+    expect(paths.filter((p) => p.includes('/by-hash/SHA512/'))).toHaveLength(2);
+    expect(paths.slice(-3)).toEqual([
+      'dists/bookworm/Release',
+      'dists/bookworm/Release.gpg',
+      'dists/bookworm/InRelease',
+    ]);
+  });
+
+  it('adds Packages.xz, listed in Release, when asked', async () => {
+    const files = await buildDebPublication({ ...input, withXz: true });
+    const release = Buffer.from(files.find((f) => f.path === 'dists/bookworm/Release')!.bytes).toString(
+      'utf8',
+    );
+    expect(release).toMatch(/ main\/binary-amd64\/Packages\.xz$/m);
+    const xz = files.find((f) => f.path.endsWith('binary-amd64/Packages.xz'))!;
+    expect(Buffer.from(xz.bytes).subarray(0, 6).toString('latin1')).toBe('\xfd7zXZ\x00');
+  });
+});
