@@ -36,8 +36,11 @@ export async function buildDebPublication(input: DebPublicationInput): Promise<P
   const dists = `dists/${input.release}`;
   const files: PublicationFileSpec[] = [];
   const listed: (Digests & { path: string })[] = [];
-  for (const component of components) {
-    for (const arch of architectures) {
+  // Compress every (component, arch) index at once: zlib and liblzma run on libuv's thread pool, so the
+  // big Packages files of a large distribution use every core.
+  const targets = components.flatMap((component) => architectures.map((arch) => ({ component, arch })));
+  const built = await Promise.all(
+    targets.map(async ({ component, arch }) => {
       const stanzas = input.rows
         .filter(
           (r) =>
@@ -52,23 +55,25 @@ export async function buildDebPublication(input: DebPublicationInput): Promise<P
       } else {
         variants.push(['Packages.gz', await gzipIndex(plain), 'application/gzip']);
       }
-      const dir = `${component}/binary-${arch}`;
-      for (const [name, bytes, type] of variants) {
-        const d = digestsOf(bytes);
-        listed.push({ ...d, path: `${dir}/${name}` });
-        files.push({ path: `${dists}/${dir}/${name}`, bytes, contentType: type, immutable: false });
-        for (const [hashName, hex] of [
-          ['SHA256', d.sha256],
-          ['SHA512', d.sha512],
-          ['MD5Sum', d.md5],
-        ] as const) {
-          files.push({
-            path: `${dists}/${dir}/by-hash/${hashName}/${hex}`,
-            bytes,
-            contentType: type,
-            immutable: true,
-          });
-        }
+      return { dir: `${component}/binary-${arch}`, variants };
+    }),
+  );
+  for (const { dir, variants } of built) {
+    for (const [name, bytes, type] of variants) {
+      const d = digestsOf(bytes);
+      listed.push({ ...d, path: `${dir}/${name}` });
+      files.push({ path: `${dists}/${dir}/${name}`, bytes, contentType: type, immutable: false });
+      for (const [hashName, hex] of [
+        ['SHA256', d.sha256],
+        ['SHA512', d.sha512],
+        ['MD5Sum', d.md5],
+      ] as const) {
+        files.push({
+          path: `${dists}/${dir}/by-hash/${hashName}/${hex}`,
+          bytes,
+          contentType: type,
+          immutable: true,
+        });
       }
     }
   }
