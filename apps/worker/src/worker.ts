@@ -1,5 +1,5 @@
 // Starts the BullMQ workers for every queue; returned handle closes them gracefully.
-import type { CoreContext } from '@pallet/core';
+import { type CoreContext, pruneRateLimitBuckets } from '@pallet/core';
 import { QUEUE, redisConnection } from '@pallet/jobs';
 import { Worker } from 'bullmq';
 import { ingestProcessor } from './processors/ingest';
@@ -26,9 +26,17 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await requeueUnfinishedWork(core);
+  // Expired rate-limit windows are dead rows; any worker may sweep them (the delete is idempotent).
+  const sweep = setInterval(() => {
+    pruneRateLimitBuckets(core).catch((err) =>
+      core.log.warn({ err: (err as Error).message }, 'rate-limit sweep failed'),
+    );
+  }, 15 * 60_000);
+  sweep.unref();
   core.log.info({ prefix }, 'worker ready');
   return {
     async close() {
+      clearInterval(sweep);
       await Promise.all(workers.map((w) => w.close()));
     },
   };
