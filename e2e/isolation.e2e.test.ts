@@ -3,12 +3,13 @@
 // token limited to another repository (404), an expired, a revoked and no token (401). The test fails
 // when a route file or method exists that the matrix does not list. Rejected requests change nothing,
 // and no answer carries a secret. Then the audit log is checked for every kind of change.
-import { mkdtempSync, openAsBlob, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRouteOperations } from '../test/route-inventory';
 import { buildDeb } from './support/deb-builder';
 import { retryStaleConnections } from './support/fetch-retry';
 import { buildRpm } from './support/rpm-builder';
@@ -205,30 +206,9 @@ const DL_KINDS: { kind: string; path: (f: Fixture) => string }[] = [
 
 /** The route files and the methods they export, read from the source tree. */
 function discoverRoutes(): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(API_DIR, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name !== 'route.ts') continue;
-    const file = join(entry.parentPath, entry.name);
-    const route = relative(API_DIR, entry.parentPath).split(sep).join('/');
-    const src = readFileSync(file, 'utf8');
-    const methods = new Set<string>();
-    for (const m of src.matchAll(
-      /export\s+(?:const|let|async\s+function|function)\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g,
-    ))
-      methods.add(m[1]!);
-    for (const m of src.matchAll(/export\s*\{([^}]*)\}/g)) {
-      for (const part of m[1]!.split(',')) {
-        const name = part
-          .trim()
-          .split(/\s+as\s+/)
-          .pop();
-        if (name && /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(name)) methods.add(name);
-      }
-    }
-    if (methods.size === 0) throw new Error(`${route}/route.ts exports no HTTP method the matrix can see`);
-    for (const m of methods) found.push(`${m} ${route}`);
-  }
-  return found.sort();
+  return apiRouteOperations(API_DIR)
+    .map(({ method, route }) => `${method} ${route}`)
+    .sort();
 }
 
 let pallet: RunningPallet;

@@ -16,7 +16,8 @@ export const DEFAULTS = {
   REDIS_URL: 'redis://127.0.0.1:6379',
 };
 
-/** Debian packages the test suite drives: the real package clients, signing tools and a browser. */
+/** Debian packages the test suite drives: the real package clients, signing tools and a browser.
+ * That is: apt-get install -y dnf zypper rpm createrepo-c gnupg apt-utils chromium xz-utils zstd curl */
 export const TEST_PACKAGES = [
   'dnf',
   'zypper',

@@ -1,9 +1,10 @@
 // docs/openapi.json documents exactly the API: every method exported by a route file under
 // app/api/v1 is an operation of the document, and every operation of the document is implemented.
 // (The document is JSON rather than YAML because no YAML parser is installed; JSON is valid YAML 1.2.)
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { apiRouteOperations } from '../../../test/route-inventory';
 
 const API_DIR = join(import.meta.dirname, 'app', 'api', 'v1');
 const DOC_FILE = join(import.meta.dirname, '..', '..', '..', 'docs', 'openapi.json');
@@ -33,31 +34,11 @@ function toOpenApiPath(route: string): string {
     .join('/')}`;
 }
 
-/** `METHOD /path` for every HTTP method exported by a route file (as e2e/isolation.e2e.test.ts reads them). */
+/** `METHOD /path` for every HTTP method exported by a route file. */
 function routeOperations(): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(API_DIR, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name !== 'route.ts') continue;
-    const route = relative(API_DIR, entry.parentPath).split(sep).join('/');
-    const src = readFileSync(join(entry.parentPath, entry.name), 'utf8');
-    const methods = new Set<string>();
-    for (const m of src.matchAll(
-      /export\s+(?:const|let|async\s+function|function)\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g,
-    ))
-      methods.add(m[1]!);
-    for (const m of src.matchAll(/export\s*\{([^}]*)\}/g)) {
-      for (const part of m[1]!.split(',')) {
-        const name = part
-          .trim()
-          .split(/\s+as\s+/)
-          .pop();
-        if (name && METHOD_RE.test(name)) methods.add(name);
-      }
-    }
-    if (methods.size === 0) throw new Error(`${route}/route.ts exports no HTTP method`);
-    for (const m of methods) found.push(`${m} ${toOpenApiPath(route)}`);
-  }
-  return found.sort();
+  return apiRouteOperations(API_DIR)
+    .map(({ method, route }) => `${method} ${toOpenApiPath(route)}`)
+    .sort();
 }
 
 const doc = JSON.parse(readFileSync(DOC_FILE, 'utf8')) as OpenApiDoc;
