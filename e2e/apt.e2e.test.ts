@@ -25,7 +25,8 @@ function sha256(file: string) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-async function currentFile(path: string): Promise<string> {
+/** The storage key behind a path of the current publication. */
+async function currentKey(path: string): Promise<string> {
   const client = new pg.Client({ connectionString: pallet.instance.env.DATABASE_URL });
   await client.connect();
   try {
@@ -34,7 +35,7 @@ async function currentFile(path: string): Promise<string> {
       [path],
     );
     if (!r.rows[0]) throw new Error(`no current file ${path}`);
-    return join(pallet.instance.env.PALLET_STORAGE!, r.rows[0].storageKey);
+    return r.rows[0].storageKey;
   } finally {
     await client.end();
   }
@@ -168,10 +169,10 @@ describe('signed APT repository, end to end with apt-get', () => {
 
   it('makes apt-get update fail when a Packages index is modified in storage', async () => {
     for (const name of ['Packages', 'Packages.gz']) {
-      const file = await currentFile(`dists/bookworm/main/binary-amd64/${name}`);
-      const bytes = readFileSync(file);
+      const key = await currentKey(`dists/bookworm/main/binary-amd64/${name}`);
+      const bytes = await pallet.storage.read(key);
       bytes[bytes.length - 2] = (bytes[bytes.length - 2] ?? 0) ^ 0x20;
-      writeFileSync(file, bytes);
+      await pallet.storage.write(key, bytes);
     }
     const env = createAptEnv(join(work, 'apt-tamper'));
     env.setSources(setup.apt!.sourcesLine.replace(`/usr/share/keyrings/${ORG}-${REPO}.gpg`, keyFile));
@@ -181,8 +182,9 @@ describe('signed APT repository, end to end with apt-get', () => {
   });
 
   it('makes apt-get update fail when InRelease is modified in storage', async () => {
-    const file = await currentFile('dists/bookworm/InRelease');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Components: main', 'Components: main evil'));
+    const key = await currentKey('dists/bookworm/InRelease');
+    const text = (await pallet.storage.read(key)).toString('utf8');
+    await pallet.storage.write(key, text.replace('Components: main', 'Components: main evil'));
     const env = createAptEnv(join(work, 'apt-tamper-release'));
     env.setSources(setup.apt!.sourcesLine.replace(`/usr/share/keyrings/${ORG}-${REPO}.gpg`, keyFile));
     const update = env.run('apt-get', ['update']);

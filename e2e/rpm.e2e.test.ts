@@ -2,15 +2,7 @@
 // zypper install them with every signature check on, `rpm -K` trusts a served package, bad uploads are
 // refused without storing anything, and dnf refuses a repository whose metadata was modified in storage.
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -42,8 +34,8 @@ function sha256(file: string) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-/** The storage file behind a path of the distribution's current publication (`%` wildcards allowed). */
-async function currentFile(distribution: string, pathLike: string): Promise<string> {
+/** The storage key behind a path of the distribution's current publication (`%` wildcards allowed). */
+async function currentKey(distribution: string, pathLike: string): Promise<string> {
   const client = new pg.Client({ connectionString: pallet.instance.env.DATABASE_URL });
   await client.connect();
   try {
@@ -55,19 +47,14 @@ async function currentFile(distribution: string, pathLike: string): Promise<stri
     );
     if (r.rows.length !== 1)
       throw new Error(`expected one current ${pathLike} in ${distribution}, got ${r.rows.length}`);
-    return join(pallet.instance.env.PALLET_STORAGE!, r.rows[0]!.storageKey);
+    return r.rows[0]!.storageKey;
   } finally {
     await client.end();
   }
 }
 
-function storedUploads(): string[] {
-  const root = join(pallet.instance.env.PALLET_STORAGE!, 'uploads');
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+function storedUploads(): Promise<string[]> {
+  return pallet.storage.list('uploads');
 }
 
 async function expectApiError(p: Promise<unknown>, status: number, code?: RegExp): Promise<ApiError> {
@@ -227,15 +214,15 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
   });
 
   it('refuses a package for a distribution of the other format with a 400', async () => {
-    const before = storedUploads();
+    const before = await storedUploads();
     await expectApiError(api.uploadPackage(ORG, REPO, app, { distribution: 'debian/bookworm' }), 400);
     const deb = buildDeb(work, { name: 'pallet-deb', version: '1.0-1' });
     await expectApiError(api.uploadPackage(ORG, REPO, deb, { distribution: EL }), 400);
-    expect(storedUploads()).toEqual(before);
+    expect(await storedUploads()).toEqual(before);
   });
 
   it('refuses a corrupt rpm with a 422 and stores nothing', async () => {
-    const before = storedUploads();
+    const before = await storedUploads();
     const good = readFileSync(lib);
     const dir = join(work, 'bad');
     mkdirSync(dir, { recursive: true });
@@ -255,15 +242,18 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
       );
       expect(err.message.length).toBeGreaterThan(10);
     }
-    expect(storedUploads()).toEqual(before);
+    expect(await storedUploads()).toEqual(before);
     const listed = await api.listPackages(ORG, REPO, { distribution: EL });
     expect(listed.total).toBe(2);
   });
 
   it('makes dnf refuse the repository when primary.xml.gz is modified in storage', async () => {
-    const file = await currentFile(EL, 'repodata/%-primary.xml.gz');
-    const xml = gunzipSync(readFileSync(file)).toString('utf8');
-    writeFileSync(file, gzipSync(xml.replace('pallet-lib test package', 'pallet-lib evil package')));
+    const key = await currentKey(EL, 'repodata/%-primary.xml.gz');
+    const xml = gunzipSync(await pallet.storage.read(key)).toString('utf8');
+    await pallet.storage.write(
+      key,
+      gzipSync(xml.replace('pallet-lib test package', 'pallet-lib evil package')),
+    );
     const env = dnfEnv('dnf-tamper-primary');
     const refresh = env.dnf(['makecache']);
     expect(refresh.code, refresh.output).not.toBe(0);
@@ -273,12 +263,12 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
 
   it('makes dnf and zypper refuse the repository when repomd.xml is modified in storage', async () => {
     for (const distribution of [EL, SUSE]) {
-      const file = await currentFile(distribution, 'repodata/repomd.xml');
-      const xml = readFileSync(file, 'utf8');
+      const key = await currentKey(distribution, 'repodata/repomd.xml');
+      const xml = (await pallet.storage.read(key)).toString('utf8');
       const revision = /<revision>(\d+)<\/revision>/.exec(xml)?.[1];
       expect(revision).toBeTruthy();
-      writeFileSync(
-        file,
+      await pallet.storage.write(
+        key,
         xml.replace(`<revision>${revision}</revision>`, `<revision>${Number(revision) + 1}</revision>`),
       );
     }

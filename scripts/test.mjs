@@ -33,13 +33,31 @@ const steps = [
       `--outputFile=${join(out, 'e2e.json')}`,
     ],
   ],
+  // The package-client suites again with S3 storage (s3rver started per instance): the production backend.
+  [
+    'end-to-end on S3',
+    'npx',
+    [
+      'vitest',
+      'run',
+      '-c',
+      'e2e/vitest.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${join(out, 'e2e-s3.json')}`,
+      'e2e/apt.e2e.test.ts',
+      'e2e/rpm.e2e.test.ts',
+      'e2e/private-repo.e2e.test.ts',
+    ],
+    { PALLET_E2E_STORAGE: 's3' },
+  ],
 ];
 
 const failedSteps = [];
-for (const [name, cmd, args] of steps) {
+for (const [name, cmd, args, stepEnv] of steps) {
   console.log(`\n[test] ${name}: ${cmd} ${args.join(' ')}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...stepEnv } });
   console.log(
     `[test] ${name} ${r.status === 0 ? 'ok' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`,
   );
@@ -51,7 +69,7 @@ for (const [name, cmd, args] of steps) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const file of ['vitest.json', 'e2e.json']) {
+for (const file of ['vitest.json', 'e2e.json', 'e2e-s3.json']) {
   const path = join(out, file);
   if (!existsSync(path)) continue;
   const report = JSON.parse(readFileSync(path, 'utf8'));

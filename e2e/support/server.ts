@@ -4,12 +4,15 @@ import { createWriteStream } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createTestInstance, type TestInstance } from '../../test/instance';
+import { type E2eStorage, e2eStorageKind, startE2eStorage } from './storage';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 export interface RunningPallet {
   baseUrl: string;
   instance: TestInstance;
+  /** The instance's storage (filesystem, or s3rver with PALLET_E2E_STORAGE=s3). */
+  storage: E2eStorage;
   stop(): Promise<void>;
 }
 
@@ -60,11 +63,19 @@ export async function startPallet(
   extraEnv: Record<string, string> = {},
 ): Promise<RunningPallet> {
   const instance = await createTestInstance(label);
+  let storage: E2eStorage;
+  try {
+    storage = await startE2eStorage(e2eStorageKind(), instance.env.PALLET_STORAGE!, label);
+  } catch (err) {
+    await instance.destroy();
+    throw err;
+  }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
     ...instance.env,
+    ...storage.env,
     PORT: String(port),
     APP_URL: baseUrl,
     NODE_ENV: 'production',
@@ -93,6 +104,7 @@ export async function startPallet(
       }
     }
     await new Promise((r) => setTimeout(r, 500));
+    await storage.stop();
     await instance.destroy();
   };
   try {
@@ -101,5 +113,5 @@ export async function startPallet(
     await stop();
     throw err;
   }
-  return { baseUrl, instance, stop };
+  return { baseUrl, instance, storage, stop };
 }

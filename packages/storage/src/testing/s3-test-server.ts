@@ -1,6 +1,7 @@
 // Starts a real S3-protocol server (s3rver, in this process) on 127.0.0.1 with a fresh temporary
 // directory and an empty bucket created through the SDK, for tests of the S3 driver.
 
+/// <reference path="./s3rver.d.ts" />
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
