@@ -77,7 +77,7 @@ export async function streamArMemberData(
 
 // Odd-sized members are followed by one "\n". A last member may lack it at the very end of the
 // file (some writers omit it); anything else there is an error.
-async function skipArPadding(reader: ByteReader, member: ArMemberHeader): Promise<void> {
+export async function skipArPadding(reader: ByteReader, member: ArMemberHeader): Promise<void> {
   if (member.size % 2 === 0) return;
   const pad = await reader.read(1);
   if (pad.length === 1 && pad[0] !== 0x0a) {

@@ -62,6 +62,19 @@ export class ByteReader {
     return done;
   }
 
+  /** Yields up to `length` bytes as they arrive, one input chunk (or part of one) at a time. */
+  async *chunks(length: number): AsyncGenerator<Uint8Array> {
+    let done = 0;
+    while (done < length && (await this.fill())) {
+      const take = Math.min(length - done, this.chunk.length - this.offset);
+      const bytes = this.chunk.subarray(this.offset, this.offset + take);
+      this.offset += take;
+      done += take;
+      this.position += take;
+      yield bytes;
+    }
+  }
+
   /** Reads up to `length` bytes into one array; shorter only at the end of the input. */
   async read(length: number): Promise<Uint8Array> {
     const out = new Uint8Array(length);

@@ -1,44 +1,38 @@
-// Finds the `control` file (`./control` or `control`) in a decompressed control.tar, using
-// tar-stream, and returns its bytes; the size of the file is bounded before it is read.
-import { Readable } from 'node:stream';
-import tar from 'tar-stream';
-import { corrupt, DebFormatError } from './errors';
-
-function isControlEntry(name: string): boolean {
-  return name.replace(/^(\.\/)+/, '') === 'control';
-}
+// Finds the control file in a decompressed control.tar the way dpkg-deb does: dpkg-deb extracts
+// control.tar with GNU tar into a directory and reads `control` from it, so `./control`,
+// `control` and `.//control` all name that one file and the last of them wins. An archive naming
+// it more than once would be indexed under one stanza while dpkg installs the other, so it is
+// refused, as is a control that is not a plain file (a link would point elsewhere).
+import { corrupt } from './errors';
+import { extractionPath, TarWalker } from './tar-walker';
 
 /** The control file's bytes from the (decompressed) control.tar `tarBytes`. */
-export async function readControlFromTar(
-  tarBytes: Uint8Array,
-  maxControlBytes: number,
-  label: string,
-): Promise<Uint8Array> {
-  const extract = tar.extract();
-  let control: Uint8Array | undefined;
-  try {
-    const source = Readable.from([Buffer.from(tarBytes.buffer, tarBytes.byteOffset, tarBytes.byteLength)]);
-    source.on('error', () => undefined);
-    source.pipe(extract);
-    for await (const entry of extract) {
-      const { name, size, type } = entry.header;
-      if (control === undefined && isControlEntry(name) && (type === 'file' || type === 'contiguous-file')) {
-        if ((size ?? 0) > maxControlBytes) {
-          throw corrupt(`The control file is larger than the ${maxControlBytes}-byte limit.`);
-        }
-        const parts: Buffer[] = [];
-        for await (const part of entry) parts.push(part as Buffer);
-        control = Buffer.concat(parts);
-      } else {
-        entry.resume();
-      }
+export function readControlFromTar(tarBytes: Uint8Array, maxControlBytes: number, label: string): Uint8Array {
+  let control: Uint8Array[] | undefined;
+  let controlSize = 0;
+  const walker = new TarWalker(label, (entry) => {
+    const path = extractionPath(entry.path);
+    if (path === undefined) {
+      throw corrupt(`${label} has a member name with "..", which dpkg-deb would not extract as named.`);
     }
-  } catch (error) {
-    if (error instanceof DebFormatError) throw error;
-    throw corrupt(`${label} is not a valid tar archive.`);
-  } finally {
-    extract.destroy();
-  }
+    if (path.startsWith('control/')) throw corrupt(`${label} holds a directory named control.`);
+    if (path !== 'control') return undefined;
+    if (control !== undefined) {
+      throw corrupt(
+        `${label} holds the control file more than once, so the package's metadata is ambiguous.`,
+      );
+    }
+    if (entry.kind !== 'file') throw corrupt(`${label} has a control entry that is not a regular file.`);
+    if (entry.size > maxControlBytes) {
+      throw corrupt(`The control file is larger than the ${maxControlBytes}-byte limit.`);
+    }
+    const parts: Uint8Array[] = [];
+    control = parts;
+    controlSize = entry.size;
+    return (bytes) => parts.push(bytes.slice());
+  });
+  walker.push(tarBytes);
+  walker.end();
   if (control === undefined) throw corrupt(`${label} has no control file.`);
-  return control;
+  return Buffer.concat(control, controlSize);
 }

@@ -5,7 +5,9 @@ import {
   readArMagic,
   readArMemberData,
   readArMemberHeader,
+  skipArPadding,
   streamArMemberData,
+  truncatedMember,
 } from './ar-archive';
 import { ByteReader } from './byte-reader';
 import {
@@ -16,15 +18,23 @@ import {
 } from './compression';
 import { type ControlMetadata, readControlMetadata } from './control-fields';
 import { readControlFromTar } from './control-tar';
-import { Deb822SyntaxError, type DebField, parseDeb822 } from './deb822';
+import { assertWritableField, Deb822SyntaxError, type DebField, parseDeb822 } from './deb822';
 import { decompressBounded } from './decompress-bounded';
+import { decompressStream } from './decompress-stream';
 import { corrupt, DebFormatError } from './errors';
+import { TarWalker } from './tar-walker';
 
 export interface DebParseLimits {
   /** Bound on control.tar, both as stored and once decompressed. Default 16 MiB. */
   maxControlTarBytes?: number;
   /** Bound on the control file inside control.tar. Default 1 MiB. */
   maxControlBytes?: number;
+  /**
+   * data.tar may decompress to at most max(dataBombFloorBytes, maxDataRatio × its compressed
+   * size); beyond that it is refused as a decompression bomb. Defaults 256 MiB and 200.
+   */
+  dataBombFloorBytes?: number;
+  maxDataRatio?: number;
 }
 
 export interface DebPackage extends ControlMetadata {
@@ -37,7 +47,8 @@ export interface DebPackage extends ControlMetadata {
 const CONTROL_COMPRESSIONS: readonly DebCompression[] = ['none', 'gzip', 'xz', 'zstd'];
 const DATA_COMPRESSIONS: readonly DebCompression[] = ['none', 'gzip', 'xz', 'bzip2', 'lzma', 'zstd'];
 const MAX_DEBIAN_BINARY_BYTES = 4096;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte-order mark in the text: dpkg reads it as part of the first field name.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 async function nextMember(reader: ByteReader, expected: string): Promise<ArMemberHeader> {
   const member = await readArMemberHeader(reader);
@@ -80,6 +91,11 @@ async function readControlMember(
   return { name: member.name, compression, data: await readArMemberData(reader, member) };
 }
 
+// dpkg refuses these in a control file; Pallet also refuses what it could not store or publish
+// verbatim (NUL, escape codes, CR), so a control file is accepted only as dpkg would read it.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
 function parseControlText(bytes: Uint8Array): DebField[] {
   let text: string;
   try {
@@ -87,9 +103,17 @@ function parseControlText(bytes: Uint8Array): DebField[] {
   } catch {
     throw corrupt('The control file is not valid UTF-8.');
   }
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw corrupt(`The control file contains the control character ${code}.`);
+  }
+  const comment = text.split('\n').findIndex((line) => line.startsWith('#'));
+  if (comment >= 0)
+    throw corrupt(`The control file is malformed at line ${comment + 1}: dpkg allows no comments there.`);
   let stanzas: DebField[][];
   try {
-    stanzas = parseDeb822(text.replace(/^\uFEFF/, ''));
+    stanzas = parseDeb822(text);
   } catch (error) {
     if (error instanceof Deb822SyntaxError)
       throw corrupt(`The control file is malformed at ${error.message}.`);
@@ -97,25 +121,57 @@ function parseControlText(bytes: Uint8Array): DebField[] {
   }
   if (stanzas.length === 0) throw corrupt('The control file is empty.');
   if (stanzas.length > 1) throw corrupt('The control file holds more than one stanza.');
-  return stanzas[0] as DebField[];
+  const fields = stanzas[0] as DebField[];
+  for (const field of fields) {
+    try {
+      assertWritableField(field);
+    } catch {
+      throw corrupt(`The control file's field ${JSON.stringify(field[0])} cannot be published as written.`);
+    }
+  }
+  return fields;
 }
 
-async function skipDataMember(reader: ByteReader): Promise<DebCompression> {
+/**
+ * Checks data.tar while it streams: its first bytes must match its compression, it must
+ * decompress without error to its end, within the bomb bound, and hold a valid tar.
+ */
+async function checkDataMember(
+  reader: ByteReader,
+  limits: Required<DebParseLimits>,
+): Promise<DebCompression> {
   const member = await nextSignificantMember(reader, 'data.tar');
-  const compression = compressionFromMemberName(member.name, 'data.tar', DATA_COMPRESSIONS);
-  if (!compression) throw corrupt(`Expected a data.tar member after control.tar, found ${member.name}.`);
-  const head = new Uint8Array(Math.min(member.size, MAGIC_PROBE_LENGTH));
-  let headLength = 0;
-  await streamArMemberData(reader, member, (bytes) => {
-    if (headLength < head.length) {
-      const take = Math.min(head.length - headLength, bytes.length);
-      head.set(bytes.subarray(0, take), headLength);
-      headLength += take;
+  const named = compressionFromMemberName(member.name, 'data.tar', DATA_COMPRESSIONS);
+  if (!named) throw corrupt(`Expected a data.tar member after control.tar, found ${member.name}.`);
+  const compression: DebCompression = named;
+  let got = 0;
+  let head = new Uint8Array(0);
+  async function* memberBytes(): AsyncGenerator<Uint8Array> {
+    for await (const bytes of reader.chunks(member.size)) {
+      if (head.length < MAGIC_PROBE_LENGTH) {
+        head = Buffer.concat([head, bytes.subarray(0, MAGIC_PROBE_LENGTH - head.length)]);
+        if (
+          head.length >= Math.min(member.size, MAGIC_PROBE_LENGTH) &&
+          !hasCompressionMagic(head, compression)
+        ) {
+          const what = compression === 'none' ? 'tar' : compression;
+          throw corrupt(`${member.name} does not contain ${what} data.`);
+        }
+      }
+      got += bytes.length;
+      yield bytes;
     }
-  });
-  if (!hasCompressionMagic(head, compression)) {
-    throw corrupt(`${member.name} does not contain ${compression === 'none' ? 'tar' : compression} data.`);
+    if (got < member.size) throw truncatedMember(member, got);
   }
+  const walker = new TarWalker(member.name, () => undefined);
+  const maxOutput = Math.max(limits.dataBombFloorBytes, limits.maxDataRatio * member.size);
+  for await (const bytes of decompressStream(memberBytes(), compression, maxOutput, member.name)) {
+    walker.push(bytes);
+  }
+  walker.end();
+  // A compressed stream that ends before the member does leaves bytes no reader would look at.
+  if (got < member.size) throw corrupt(`${member.name} has data after the end of its compressed stream.`);
+  await skipArPadding(reader, member);
   return compression;
 }
 
@@ -135,9 +191,9 @@ async function readDeb(reader: ByteReader, limits: Required<DebParseLimits>): Pr
     limits.maxControlTarBytes,
     control.name,
   );
-  const fields = parseControlText(await readControlFromTar(tarBytes, limits.maxControlBytes, control.name));
+  const fields = parseControlText(readControlFromTar(tarBytes, limits.maxControlBytes, control.name));
   const metadata = readControlMetadata(fields);
-  const dataCompression = await skipDataMember(reader);
+  const dataCompression = await checkDataMember(reader, limits);
   await skipTrailingMembers(reader);
   return { ...metadata, fields, controlCompression: control.compression, dataCompression };
 }
@@ -155,6 +211,8 @@ export async function parseDeb(
     return await readDeb(reader, {
       maxControlTarBytes: limits.maxControlTarBytes ?? 16 * 1024 * 1024,
       maxControlBytes: limits.maxControlBytes ?? 1024 * 1024,
+      dataBombFloorBytes: limits.dataBombFloorBytes ?? 256 * 1024 * 1024,
+      maxDataRatio: limits.maxDataRatio ?? 200,
     });
   } catch (error) {
     await reader.close().catch(() => undefined);

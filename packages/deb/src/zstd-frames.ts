@@ -56,3 +56,119 @@ export function checkZstdFrames(
   }
   return pos > bytes.length ? 'truncated' : undefined;
 }
+
+/** zstd's largest block (Block_Maximum_Size); a bigger block header is invalid. */
+const MAX_BLOCK_SIZE = 128 * 1024;
+
+/**
+ * The same walk as checkZstdFrames over a stream, chunk by chunk, holding at most one frame
+ * header: used for data.tar.zst, which is checked while it streams and never buffered.
+ * `push` returns the first problem found; after a problem the guard must not be used again.
+ */
+export class ZstdFrameGuard {
+  private readonly pending: number[] = [];
+  private need = 4;
+  private skip = 0;
+  private onBytes: (bytes: Uint8Array) => ZstdFrameProblem | undefined = (b) => this.readMagic(b);
+  private afterSkip: (() => void) | undefined;
+  private frames = 0;
+  private checksumFlag = false;
+
+  constructor(private readonly windowLimit: number) {}
+
+  push(bytes: Uint8Array): ZstdFrameProblem | undefined {
+    let index = 0;
+    while (index < bytes.length) {
+      if (this.skip > 0) {
+        const take = Math.min(this.skip, bytes.length - index);
+        this.skip -= take;
+        index += take;
+        if (this.skip === 0) this.afterSkip?.();
+        continue;
+      }
+      const take = Math.min(this.need - this.pending.length, bytes.length - index);
+      for (let offset = 0; offset < take; offset++) this.pending.push(bytes[index + offset] as number);
+      index += take;
+      if (this.pending.length === this.need) {
+        const field = Uint8Array.from(this.pending);
+        this.pending.length = 0;
+        const problem = this.onBytes(field);
+        if (problem) return problem;
+      }
+    }
+    return undefined;
+  }
+
+  /** Call at the end of the stream: it must end after a complete frame. */
+  end(): ZstdFrameProblem | undefined {
+    const atFrameStart = this.onBytes === this.readMagicBound && this.need === 4;
+    if (this.frames === 0 || this.skip > 0 || this.pending.length > 0 || !atFrameStart) return 'truncated';
+    return undefined;
+  }
+
+  private readonly readMagicBound = (bytes: Uint8Array) => this.readMagic(bytes);
+
+  private expect(length: number, handler: (bytes: Uint8Array) => ZstdFrameProblem | undefined): undefined {
+    this.need = length;
+    this.onBytes = handler;
+    return undefined;
+  }
+
+  private skipThen(length: number, next: () => void): undefined {
+    this.skip = length;
+    this.afterSkip = next;
+    if (length === 0) next();
+    return undefined;
+  }
+
+  private toFrameStart(): void {
+    this.expect(4, this.readMagicBound);
+  }
+
+  private readMagic(bytes: Uint8Array): ZstdFrameProblem | undefined {
+    const magic = readLE(bytes, 0, 4);
+    if (magic >= 0x184d2a50 && magic <= 0x184d2a5f) {
+      return this.expect(4, (size) => this.skipThen(readLE(size, 0, 4), () => this.toFrameStart()));
+    }
+    if (magic !== ZSTD_MAGIC) return 'invalid';
+    return this.expect(1, (descriptor) => this.readDescriptor(descriptor[0] ?? 0));
+  }
+
+  private readDescriptor(descriptor: number): ZstdFrameProblem | undefined {
+    if (descriptor & 0x08) return 'invalid'; // reserved bit
+    const singleSegment = (descriptor >> 5) & 1;
+    const dictBytes = [0, 1, 2, 4][descriptor & 3] ?? 0;
+    const contentSizeBytes = [singleSegment, 2, 4, 8][descriptor >> 6] ?? 0;
+    this.checksumFlag = ((descriptor >> 2) & 1) === 1;
+    const rest = (singleSegment ? 0 : 1) + dictBytes + contentSizeBytes;
+    const check = (header: Uint8Array): ZstdFrameProblem | undefined => {
+      let windowSize = 0;
+      if (!singleSegment) {
+        const windowByte = header[0] ?? 0;
+        const base = 2 ** (10 + (windowByte >> 3));
+        windowSize = base + (base / 8) * (windowByte & 7);
+      }
+      const at = (singleSegment ? 0 : 1) + dictBytes;
+      const contentSize = readLE(header, at, contentSizeBytes) + (contentSizeBytes === 2 ? 256 : 0);
+      if (singleSegment) windowSize = contentSize;
+      if (windowSize > this.windowLimit) return 'too_large';
+      this.frames++;
+      return this.expect(3, (block) => this.readBlockHeader(block));
+    };
+    if (rest === 0) return check(new Uint8Array(0));
+    return this.expect(rest, check);
+  }
+
+  private readBlockHeader(bytes: Uint8Array): ZstdFrameProblem | undefined {
+    const header = readLE(bytes, 0, 3);
+    const type = (header >> 1) & 3;
+    if (type === 3) return 'invalid';
+    const size = header >>> 3;
+    if (size > MAX_BLOCK_SIZE) return 'invalid';
+    const last = (header & 1) === 1;
+    return this.skipThen(type === 1 ? 1 : size, () => {
+      if (!last) this.expect(3, (block) => this.readBlockHeader(block));
+      else this.skipThen(this.checksumFlag ? 4 : 0, () => this.toFrameStart());
+    });
+  }
+}

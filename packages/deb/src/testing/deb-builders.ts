@@ -84,6 +84,27 @@ export async function tarOf(files: Record<string, string | Uint8Array>): Promise
   return Buffer.concat(parts);
 }
 
+export interface TarEntrySpec {
+  name: string;
+  content?: string | Uint8Array;
+  type?: 'file' | 'symlink' | 'link' | 'directory';
+  linkname?: string;
+}
+
+/** An uncompressed tar of `entries` in order (duplicates, links and odd names allowed). */
+export async function tarOfEntries(entries: readonly TarEntrySpec[]): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const entry of entries) {
+    const type = entry.type ?? 'file';
+    if (type === 'file') pack.entry({ name: entry.name, mode: 0o644 }, Buffer.from(entry.content ?? ''));
+    else pack.entry({ name: entry.name, type, linkname: entry.linkname, mode: 0o755 });
+  }
+  pack.finalize();
+  const parts: Buffer[] = [];
+  for await (const part of pack) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
 export const HELLO_CONTROL = [
   'Package: pallet-test',
   'Version: 1.0-1',

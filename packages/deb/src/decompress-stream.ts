@@ -1,0 +1,145 @@
+// Decompresses a streamed .deb member (data.tar) chunk by chunk, pulling compressed input only as
+// fast as the output is consumed, and stops at a bound on the output so a decompression bomb costs
+// neither memory nor unbounded CPU. Every problem becomes a DebFormatError naming the member.
+import { Readable, type Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
+import lzma from 'lzma-native';
+import type { DebCompression } from './compression';
+import { corrupt, DebFormatError } from './errors';
+import { ZstdFrameGuard } from './zstd-frames';
+
+/** liblzma's memory limit: xz -9 (64 MiB dictionary) needs about 65 MiB to decode. */
+const XZ_MEMLIMIT = 128 * 1024 * 1024;
+/** Largest zstd window accepted (zstd --long=27); fzstd allocates the window up front. */
+const ZSTD_WINDOW_LIMIT = 128 * 1024 * 1024;
+
+function errorCode(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return '';
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  return `${typeof code === 'string' || typeof code === 'number' ? code : ''} ${typeof name === 'string' ? name : ''}`;
+}
+
+async function* throughTransform(
+  input: AsyncIterable<Uint8Array>,
+  transform: Transform,
+  describe: (error: unknown) => DebFormatError,
+): AsyncGenerator<Uint8Array> {
+  const source = Readable.from(input, { objectMode: false });
+  // A failing input (a dropped upload) is reported as itself, not as bad compressed data.
+  let sourceError: unknown;
+  source.on('error', (error) => {
+    sourceError = error;
+    transform.destroy(error);
+  });
+  transform.on('error', () => source.destroy());
+  source.pipe(transform);
+  try {
+    for await (const part of transform) yield part as Uint8Array;
+  } catch (error) {
+    if (error instanceof DebFormatError || (sourceError !== undefined && error === sourceError)) throw error;
+    throw describe(error);
+  } finally {
+    source.destroy();
+    transform.destroy();
+  }
+}
+
+function describeGzipError(label: string) {
+  return (error: unknown) =>
+    errorCode(error).includes('Z_BUF_ERROR')
+      ? corrupt(`${label} is truncated.`)
+      : corrupt(`${label} is not valid gzip data.`);
+}
+
+function describeLzmaError(label: string, format: string) {
+  return (error: unknown) => {
+    const code = errorCode(error);
+    if (code.includes('BUF_ERROR')) return corrupt(`${label} is truncated.`);
+    if (code.includes('MEMLIMIT')) return corrupt(`${label} needs more memory to decompress than allowed.`);
+    return corrupt(`${label} is not valid ${format} data.`);
+  };
+}
+
+async function* unzstdStream(input: AsyncIterable<Uint8Array>, label: string): AsyncGenerator<Uint8Array> {
+  const guard = new ZstdFrameGuard(ZSTD_WINDOW_LIMIT);
+  let out: Uint8Array[] = [];
+  const decoder = new ZstdDecompress((part) => {
+    if (part.length > 0) out.push(part.slice());
+  });
+  const check = (problem: string | undefined) => {
+    if (problem === 'truncated') throw corrupt(`${label} is truncated.`);
+    if (problem === 'too_large') throw corrupt(`${label} needs a larger zstd window than allowed.`);
+    if (problem) throw corrupt(`${label} is not valid zstd data.`);
+  };
+  const push = (chunk: Uint8Array, final: boolean) => {
+    try {
+      decoder.push(chunk, final);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 5) throw corrupt(`${label} is truncated.`);
+      throw corrupt(`${label} is not valid zstd data.`);
+    }
+  };
+  for await (const chunk of input) {
+    check(guard.push(chunk));
+    push(chunk, false);
+    yield* out;
+    out = [];
+  }
+  check(guard.end());
+  push(new Uint8Array(0), true);
+  yield* out;
+}
+
+function decompressor(
+  input: AsyncIterable<Uint8Array>,
+  compression: DebCompression,
+  label: string,
+): AsyncIterable<Uint8Array> {
+  switch (compression) {
+    case 'none':
+      return input;
+    case 'gzip':
+      return throughTransform(input, createGunzip(), describeGzipError(label));
+    case 'xz':
+      return throughTransform(
+        input,
+        lzma.createDecompressor({ memlimit: XZ_MEMLIMIT }),
+        describeLzmaError(label, 'xz'),
+      );
+    case 'lzma':
+      return throughTransform(
+        input,
+        lzma.createStream('aloneDecoder', { memlimit: XZ_MEMLIMIT }),
+        describeLzmaError(label, 'lzma'),
+      );
+    case 'zstd':
+      return unzstdStream(input, label);
+    case 'bzip2':
+      throw corrupt(
+        `${label} uses bzip2, which Pallet does not accept; rebuild the package with xz, zstd or gzip.`,
+      );
+  }
+}
+
+/**
+ * Yields the decompressed bytes of `input` (compressed with `compression`), at most
+ * `maxOutputBytes` of them: past that the member is refused as a likely decompression bomb.
+ */
+export async function* decompressStream(
+  input: AsyncIterable<Uint8Array>,
+  compression: DebCompression,
+  maxOutputBytes: number,
+  label: string,
+): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const part of decompressor(input, compression, label)) {
+    total += part.length;
+    if (total > maxOutputBytes) {
+      throw corrupt(
+        `${label} decompresses to more than ${maxOutputBytes} bytes, which is refused as a decompression bomb.`,
+      );
+    }
+    yield part;
+  }
+}
