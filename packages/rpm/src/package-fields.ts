@@ -103,3 +103,34 @@ export function readChangelogs(blob: HeaderBlob): RpmChangelog[] {
   sameLength(blob, 'changelog', [times.length, names.length, texts.length]);
   return times.map((date, i) => ({ author: names[i] ?? '', date, text: texts[i] ?? '' }));
 }
+
+// rpmbuild's rules (build/parsePreamble.c, rpmCharCheck): Name may hold ASCII letters, digits and
+// `.-_+%{}`, Version and Release letters, digits and `._+%{}~^`, neither the sequence "..".
+// Pallet is stricter where the value becomes a repository path (the rpm's location href):
+// no `%{}` (a `%` would be read as a percent-escape by dnf) and a Name that starts with a
+// letter, digit or `_` (a leading `.` or `-` makes a `.`/`-` path segment or an option).
+const RPM_NAME = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
+const RPM_VERSION_OR_RELEASE = /^[A-Za-z0-9._+~^]+$/;
+// Architectures are rpm's arch names (x86_64, noarch, armv7hl, ppc64le, src, nosrc...).
+const RPM_ARCH = /^[A-Za-z0-9_]+$/;
+const MAX_NEVRA_PART = 255;
+
+function describeValue(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+
+function checkPart(value: string, what: string, pattern: RegExp, allowed: string): void {
+  if (value.length > MAX_NEVRA_PART)
+    throw corrupt(`The package ${what} is longer than ${MAX_NEVRA_PART} characters.`);
+  if (!pattern.test(value) || value.includes('..')) {
+    throw corrupt(`The package ${what} ${describeValue(value)} is not valid: it may hold only ${allowed}.`);
+  }
+}
+
+/** Refuses a NAME, VERSION, RELEASE or ARCH that rpmbuild would not write or that is unsafe in a path. */
+export function checkNevra(nevra: { name: string; version: string; release: string; arch: string }): void {
+  checkPart(nevra.name, 'NAME', RPM_NAME, 'letters, digits and ._+- (not first, and no "..")');
+  checkPart(nevra.version, 'VERSION', RPM_VERSION_OR_RELEASE, 'letters, digits and ._+~^ (no "..")');
+  checkPart(nevra.release, 'RELEASE', RPM_VERSION_OR_RELEASE, 'letters, digits and ._+~^ (no "..")');
+  checkPart(nevra.arch, 'ARCH', RPM_ARCH, 'letters, digits and _');
+}

@@ -5,7 +5,7 @@ import { ByteSource } from './byte-source';
 import { corrupt, RpmFormatError } from './errors';
 import { type HeaderBlob, type HeaderLimits, parseHeaderBlob, readHeaderIntro } from './header-blob';
 import { getInt, getString, getStringArray } from './header-values';
-import { readChangelogs, readDependencies, readFiles } from './package-fields';
+import { checkNevra, readChangelogs, readDependencies, readFiles } from './package-fields';
 import { checkLead, LEAD_SIZE, paddedTo8 } from './rpm-head';
 import { DIGEST_ALGO_SHA256, REGION_IMMUTABLE, REGION_SIGNATURES, SigTag, Tag } from './tags';
 import type { RpmPackage } from './types';
@@ -108,12 +108,19 @@ function describePackage(
   const isSource = !main.byTag.has(Tag.SOURCERPM);
   const epoch = getInt(main, Tag.EPOCH);
   const dep = (n: number, f: number, v: number, what: string) => readDependencies(main, n, f, v, what);
-  return {
+  const nevra = {
     name: required(main, Tag.NAME, 'NAME'),
-    ...(epoch === undefined ? {} : { epoch }),
     version: required(main, Tag.VERSION, 'VERSION'),
     release: required(main, Tag.RELEASE, 'RELEASE'),
     arch: isSource ? 'src' : required(main, Tag.ARCH, 'ARCH'),
+  };
+  checkNevra(nevra);
+  return {
+    name: nevra.name,
+    ...(epoch === undefined ? {} : { epoch }),
+    version: nevra.version,
+    release: nevra.release,
+    arch: nevra.arch,
     isSource,
     summary: getString(main, Tag.SUMMARY) ?? '',
     description: getString(main, Tag.DESCRIPTION) ?? '',
