@@ -43,6 +43,8 @@ export interface Config {
   debXz: boolean;
   production: boolean;
   dataDir: string;
+  /** the transparency log's origin and note key name (C2SP: a schema-less URL, no spaces or '+') */
+  logName: string;
 }
 
 const envSchema = z.object({
@@ -82,6 +84,10 @@ const envSchema = z.object({
   PALLET_RETAIN_SUPERSEDED_HOURS: z.coerce.number().min(0).default(72),
   PALLET_RELEASE_VALID_DAYS: z.coerce.number().min(0).default(0),
   PALLET_DEB_XZ: z.enum(['true', 'false']).default('false'),
+  PALLET_LOG_NAME: z
+    .string()
+    .regex(/^[^\s+]+$/, 'no spaces or "+"')
+    .optional(),
 });
 
 export class ConfigError extends Error {}
@@ -122,6 +128,12 @@ function loadDevMasterKey(dataDir: string, warn: (msg: string) => void): Uint8Ar
     );
   }
   return parseMasterKey(readFileSync(file, 'utf8'));
+}
+
+/** `host[:port][/path]/log` of the public origin: names the log by where it is served. */
+function defaultLogName(appUrl: string): string {
+  const url = new URL(appUrl);
+  return `${url.host}${url.pathname.replace(/\/+$/, '')}/log`;
 }
 
 let cached: Config | undefined;
@@ -202,6 +214,7 @@ export function loadConfig(
     debXz: e.PALLET_DEB_XZ === 'true',
     production,
     dataDir,
+    logName: e.PALLET_LOG_NAME ?? defaultLogName(appUrl),
   };
   if (env === process.env) cached = config;
   return config;

@@ -7,6 +7,7 @@ import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { DEFAULT_DEB_ARCHITECTURES } from '../distribution/ensure-distribution';
 import { loadSigningKeys } from '../signing-key/load-signing-keys';
+import { logPublication } from '../transparency-log/log-publication';
 import { buildDebPublication } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
 import { storeContentAddressed } from './publication-file';
@@ -135,6 +136,11 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
         target: `publication ${repo.slug} ${dist.name}`,
         targetId: publication.id,
         details: { packageCount: rows.length, generation },
+      });
+      // Last, so the log's lock is held only until this transaction commits.
+      await logPublication(ctx, tx, {
+        publicationId: publication.id,
+        keyFingerprints: keys.map((k) => k.fingerprint),
       });
       return { skipped: false, publicationId: publication.id, packageCount: rows.length };
     },
