@@ -26,6 +26,8 @@ export interface Config {
   masterKeySource: 'env' | 'dev-file';
   signup: 'open' | 'closed';
   maxUploadBytes: number;
+  /** a .deb's data.tar may decompress to max(floorBytes, maxRatio × its compressed size) */
+  debDataBomb: { floorBytes: number; maxRatio: number };
   authSecret: string;
   /** optional sign-in providers for the dashboard, each switched on by its environment variables */
   oauth: {
@@ -72,6 +74,12 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 ** 3),
+  PALLET_DEB_DATA_BOMB_FLOOR_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 ** 2),
+  PALLET_DEB_DATA_MAX_RATIO: z.coerce.number().positive().default(200),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   PALLET_GITHUB_CLIENT_ID: z.string().min(1).optional(),
   PALLET_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
@@ -191,6 +199,7 @@ export function loadConfig(
     masterKeySource: e.PALLET_MASTER_KEY ? 'env' : 'dev-file',
     signup: e.PALLET_SIGNUP,
     maxUploadBytes: e.PALLET_MAX_UPLOAD_BYTES,
+    debDataBomb: { floorBytes: e.PALLET_DEB_DATA_BOMB_FLOOR_BYTES, maxRatio: e.PALLET_DEB_DATA_MAX_RATIO },
     authSecret,
     oauth: {
       github:

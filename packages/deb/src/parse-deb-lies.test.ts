@@ -5,9 +5,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DebFormatError } from './errors';
 import { parseDeb } from './parse-deb';
 import {
   arArchive,
+  buildDebWithDpkg,
   chunked,
   dpkgDebFields,
   HELLO_CONTROL,
@@ -300,4 +302,45 @@ describe('debWithControlMember', () => {
     const bytes = await debWithControlMember('control.tar', await tarOf({ './control': HELLO_CONTROL }));
     expect((await parseDeb(chunked(bytes))).name).toBe('pallet-test');
   });
+});
+
+describe('parseDeb on mutated real packages', () => {
+  // A seeded generator, so a failure names a reproducible mutant.
+  function prng(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (state * 1664525 + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+  }
+
+  for (const compression of ['gzip', 'xz', 'zstd', 'none'] as const) {
+    it(`answers every mutant of a -Z${compression} package with a result or a DebFormatError`, async () => {
+      const original = buildDebWithDpkg(temp.dir, HELLO_CONTROL, compression);
+      const random = prng(compression.length * 7919);
+      let refused = 0;
+      for (let round = 0; round < 80; round++) {
+        const mutant = Buffer.from(original);
+        const at = Math.floor(random() * mutant.length);
+        if (round % 4 === 0) {
+          mutant[at] = (mutant[at] ?? 0) ^ (1 << Math.floor(random() * 8));
+        } else if (round % 4 === 1) {
+          for (let index = at; index < Math.min(at + 16, mutant.length); index++)
+            mutant[index] = random() * 256;
+        } else if (round % 4 === 2) {
+          mutant.write(String(Math.floor(random() * 1e9)).padEnd(10), 8 + 60 + 4 + 48, 'latin1');
+        }
+        const input = round % 4 === 3 ? mutant.subarray(0, at) : mutant;
+        const outcome = await parseDeb(chunked(input, 1 + Math.floor(random() * 5000))).then(
+          () => 'accepted',
+          (error: unknown) => error,
+        );
+        if (outcome !== 'accepted') {
+          expect(outcome, `mutant ${round}`).toBeInstanceOf(DebFormatError);
+          refused++;
+        }
+      }
+      expect(refused).toBeGreaterThan(40);
+    });
+  }
 });

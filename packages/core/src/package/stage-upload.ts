@@ -96,7 +96,11 @@ export async function stageUpload(
     const startParser = () => {
       format = sniffFormat(head);
       if (!format) throw new UnsupportedFormat('The file is not a .deb or .rpm package.');
-      parse = format === 'deb' ? parseDeb(toParser) : parseRpm(toParser);
+      const { floorBytes, maxRatio } = ctx.config.debDataBomb;
+      parse =
+        format === 'deb'
+          ? parseDeb(toParser, { dataBombFloorBytes: floorBytes, maxDataRatio: maxRatio })
+          : parseRpm(toParser);
       parse.catch((err) => failed(err));
     };
     for await (const raw of source) {
