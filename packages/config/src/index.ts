@@ -2,8 +2,40 @@
 // Nothing else in the code base reads process.env (house style).
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+
+/** Which peers may tell us the client's address in X-Forwarded-For (PALLET_TRUST_PROXY). */
+export type TrustProxy =
+  | { kind: 'none' }
+  /** this many proxies stand in front: the client is the address the outermost one appended */
+  | { kind: 'hops'; hops: number }
+  /** peers inside these networks are proxies; the client is the first address from the right outside them */
+  | { kind: 'cidrs'; cidrs: string[] };
+
+/** `limit` attempts per `windowSeconds`. */
+export interface RateLimitSetting {
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitSettings {
+  /** failed sign-ins for one account from one source before that pair waits, growing delays */
+  signInFailuresPerAccountSource: RateLimitSetting;
+  /** failed sign-ins for one account from all sources before unknown sources get no free attempts */
+  signInFailuresPerAccount: RateLimitSetting;
+  /** failed sign-ins from one source over all accounts before that source waits, growing delays */
+  signInFailuresPerSource: RateLimitSetting;
+  /** sign-up attempts from one source */
+  signUpsPerSource: RateLimitSetting;
+  /** sign-up attempts for one email address */
+  signUpsPerEmail: RateLimitSetting;
+  /** unknown, revoked or expired API tokens presented from one source before those answers become 429 */
+  tokenFailuresPerSource: RateLimitSetting;
+  /** the longest a throttled sign-in must wait (the wait doubles from 1 s per further failure) */
+  signInMaxDelaySeconds: number;
+}
 
 export interface Config {
   port: number;
@@ -43,6 +75,8 @@ export interface Config {
   releaseValidSeconds: number;
   /** also publish Packages.xz (slow for large distributions; gzip is always published) */
   debXz: boolean;
+  trustProxy: TrustProxy;
+  rateLimits: RateLimitSettings;
   production: boolean;
   dataDir: string;
   /** the transparency log's origin and note key name (C2SP: a schema-less URL, no spaces or '+') */
@@ -96,9 +130,69 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s+]+$/, 'no spaces or "+"')
     .optional(),
+  PALLET_TRUST_PROXY: z.string().default('off').transform(parseTrustProxy),
+  PALLET_LIMIT_SIGNIN_ACCOUNT_SOURCE: rateLimitEnv('5/15m'),
+  PALLET_LIMIT_SIGNIN_ACCOUNT: rateLimitEnv('20/15m'),
+  PALLET_LIMIT_SIGNIN_SOURCE: rateLimitEnv('50/15m'),
+  PALLET_LIMIT_SIGNUP_SOURCE: rateLimitEnv('20/1h'),
+  PALLET_LIMIT_SIGNUP_EMAIL: rateLimitEnv('5/1h'),
+  PALLET_LIMIT_TOKEN_FAILURES_SOURCE: rateLimitEnv('100/5m'),
+  PALLET_SIGNIN_MAX_DELAY: z.string().default('15m').transform(durationSeconds),
 });
 
 export class ConfigError extends Error {}
+
+const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `90`, `90s`, `15m`, `1h`, `1d` → seconds. */
+function durationSeconds(text: string, ctx: z.RefinementCtx): number {
+  const m = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(text);
+  if (!m || Number(m[1]) <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 15m or 1h' });
+    return z.NEVER;
+  }
+  return Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1);
+}
+
+/** A limit as `<attempts>/<window>`, e.g. `5/15m`. */
+function rateLimitEnv(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx): RateLimitSetting => {
+      const m = /^\s*(\d+)\s*\/\s*(.+)$/.exec(text);
+      if (!m || Number(m[1]) < 1) {
+        ctx.addIssue({ code: 'custom', message: 'expected <attempts>/<window>, e.g. 5/15m' });
+        return z.NEVER;
+      }
+      return { limit: Number(m[1]), windowSeconds: durationSeconds(m[2] ?? '', ctx) };
+    });
+}
+
+/** `off` (default), a hop count (`1` behind one nginx), or a comma-separated list of proxy addresses/CIDRs. */
+function parseTrustProxy(text: string, ctx: z.RefinementCtx): TrustProxy {
+  const value = text.trim().toLowerCase();
+  if (['', 'off', 'false', 'no', '0'].includes(value)) return { kind: 'none' };
+  if (/^\d+$/.test(value)) return { kind: 'hops', hops: Number(value) };
+  const cidrs = value.split(',').map((part) => part.trim());
+  for (const cidr of cidrs) {
+    const [address = '', bits, extra] = cidr.split('/');
+    const version = isIP(address);
+    const max = version === 4 ? 32 : 128;
+    if (
+      !version ||
+      extra !== undefined ||
+      (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${cidr}" is not a hop count, an IP address or a CIDR (e.g. 1, or 10.0.0.0/8,::1)`,
+      });
+      return z.NEVER;
+    }
+  }
+  return { kind: 'cidrs', cidrs };
+}
 
 /** The monorepo root (where turbo.json lives), so relative defaults work from any app's cwd. */
 export function findProjectRoot(start = process.cwd()): string {
@@ -221,6 +315,16 @@ export function loadConfig(
     retainSupersededMs: e.PALLET_RETAIN_SUPERSEDED_HOURS * 3600 * 1000,
     releaseValidSeconds: Math.round(e.PALLET_RELEASE_VALID_DAYS * 86400),
     debXz: e.PALLET_DEB_XZ === 'true',
+    trustProxy: e.PALLET_TRUST_PROXY,
+    rateLimits: {
+      signInFailuresPerAccountSource: e.PALLET_LIMIT_SIGNIN_ACCOUNT_SOURCE,
+      signInFailuresPerAccount: e.PALLET_LIMIT_SIGNIN_ACCOUNT,
+      signInFailuresPerSource: e.PALLET_LIMIT_SIGNIN_SOURCE,
+      signUpsPerSource: e.PALLET_LIMIT_SIGNUP_SOURCE,
+      signUpsPerEmail: e.PALLET_LIMIT_SIGNUP_EMAIL,
+      tokenFailuresPerSource: e.PALLET_LIMIT_TOKEN_FAILURES_SOURCE,
+      signInMaxDelaySeconds: e.PALLET_SIGNIN_MAX_DELAY,
+    },
     production,
     dataDir,
     logName: e.PALLET_LOG_NAME ?? defaultLogName(appUrl),

@@ -5,6 +5,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import GitHubProvider from 'next-auth/providers/github';
 import type { Provider } from 'next-auth/providers/index';
+import { ipFromHeaders } from './client-ip';
 import { getCore } from './core';
 
 /** A session lasts 8 hours; the cookie is re-issued (sliding) whenever the dashboard reads the session. */
@@ -20,11 +21,12 @@ export function sessionCookieName(): string {
   return `${usesSecureCookies() ? '__Secure-' : ''}next-auth.session-token`;
 }
 
+/** next-auth hands authorize() the request headers as a plain object. */
 function headerIp(headers: Record<string, unknown> | undefined): string | undefined {
-  const fwd = headers?.['x-forwarded-for'];
-  if (typeof fwd === 'string' && fwd) return fwd.split(',')[0]?.trim();
-  const real = headers?.['x-real-ip'];
-  return typeof real === 'string' ? real : undefined;
+  const entries = Object.entries(headers ?? {}).filter(
+    (e): e is [string, string] => typeof e[1] === 'string',
+  );
+  return ipFromHeaders(new Headers(entries));
 }
 
 function providers(): Provider[] {

@@ -3,17 +3,10 @@
 import { type Actor, authenticateToken, Forbidden, Unauthorized } from '@pallet/core';
 import { decode } from 'next-auth/jwt';
 import { sessionCookieName } from './auth-options';
+import { clientIp } from './client-ip';
 import { getCore } from './core';
 
-export function ipFromHeaders(headers: Headers): string | undefined {
-  const fwd = headers.get('x-forwarded-for');
-  if (fwd) return fwd.split(',')[0]?.trim();
-  return headers.get('x-real-ip') ?? undefined;
-}
-
-export function clientIp(request: Request): string | undefined {
-  return ipFromHeaders(request.headers);
-}
+export { clientIp, ipFromHeaders } from './client-ip';
 
 /** Resolves a session's user id against the database (deleted users are signed out at once). */
 export async function sessionUserById(

@@ -10,8 +10,11 @@ export type Actor =
       orgId: string;
       name: string;
       displayPrefix: string;
+      /** the token's scopes as far as its creator's current role still allows them */
       scopes: Scope[];
       repositoryIds: string[];
+      /** the user who made the token (tokens made by a token record that token's creator) */
+      creatorUserId: string;
       ip?: string;
     }
   | { kind: 'anonymous'; ip?: string }
@@ -28,6 +31,13 @@ export function actorLabel(actor: Actor): string {
     case 'system':
       return 'system';
   }
+}
+
+/** The person behind an actor: the user, or the user who created the token. */
+export function actingUserId(actor: Actor): string | undefined {
+  if (actor.kind === 'user') return actor.userId;
+  if (actor.kind === 'token') return actor.creatorUserId;
+  return undefined;
 }
 
 export function actorId(actor: Actor): string | undefined {

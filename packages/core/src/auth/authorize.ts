@@ -20,6 +20,27 @@ const SCOPE_ALLOWS: Record<Scope, Need[]> = {
   'repo:read': ['read'],
 };
 
+/** Scopes from weakest to strongest, and the strongest each role may hold. */
+const SCOPE_ORDER: Scope[] = ['repo:read', 'repo:write', 'org:admin'];
+const ROLE_MAX_SCOPE: Record<Role, Scope> = {
+  OWNER: 'org:admin',
+  ADMIN: 'org:admin',
+  PUBLISHER: 'repo:write',
+  VIEWER: 'repo:read',
+};
+
+/**
+ * What a token may do now: each scope lowered to what its creator's current role allows (an org:admin
+ * token of a member demoted to publisher acts as repo:write), so a token never outranks its creator.
+ */
+export function scopesWithinRole(scopes: Scope[], role: Role): Scope[] {
+  const max = SCOPE_ORDER.indexOf(ROLE_MAX_SCOPE[role]);
+  const capped = scopes
+    .filter((s) => SCOPE_ORDER.includes(s))
+    .map((s) => SCOPE_ORDER[Math.min(SCOPE_ORDER.indexOf(s), max)]!);
+  return [...new Set(capped)];
+}
+
 function tokenAllows(scopes: Scope[], need: Need): boolean {
   return scopes.some((s) => SCOPE_ALLOWS[s]?.includes(need));
 }

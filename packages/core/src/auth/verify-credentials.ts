@@ -1,13 +1,13 @@
-// Email + password sign-in for the dashboard: argon2id check, rate limits per email and per IP (failures
-// only), and a `user.signin` audit event in every org of the user. Unknown emails cost the same hash work.
+// Email + password sign-in for the dashboard: argon2id check, guessing throttled per account+source and per
+// source (throttle-sign-in.ts), and a `user.signin` audit event in every org of the user. Unknown emails
+// cost the same hash work and count against the same limits, so nothing tells whether an account exists.
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { Unauthorized } from '../errors/domain-errors';
-import { assertWithinRateLimit, consumeRateLimit } from '../rate-limit/consume-rate-limit';
-import { RATE_LIMITS } from '../rate-limit/rate-limits';
 import type { Actor } from './actor';
 import { hashPassword, verifyPassword } from './password';
+import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess } from './throttle-sign-in';
 
 const credentialsInput = z.object({
   email: z
@@ -25,12 +25,6 @@ export interface SignedInUser {
 }
 
 let dummyHash: Promise<string> | undefined;
-
-/** Refuses an email or IP that already used up its failed-attempt window, without counting. */
-export async function assertSignInAllowed(ctx: CoreContext, email: string | undefined, ip?: string) {
-  await assertWithinRateLimit(ctx, RATE_LIMITS.signInPerIp, ip);
-  await assertWithinRateLimit(ctx, RATE_LIMITS.signInPerEmail, email?.trim().toLowerCase() || undefined);
-}
 
 export async function verifyCredentials(ctx: CoreContext, raw: unknown, ip?: string): Promise<SignedInUser> {
   const parsed = credentialsInput.safeParse(raw);
@@ -56,10 +50,10 @@ export async function verifyCredentials(ctx: CoreContext, raw: unknown, ip?: str
         });
       }
     });
-    await consumeRateLimit(ctx, RATE_LIMITS.signInPerIp, ip);
-    await consumeRateLimit(ctx, RATE_LIMITS.signInPerEmail, email);
+    await recordSignInFailure(ctx, email, ip);
     throw new Unauthorized('Wrong email or password.', 'invalid_credentials');
   }
+  await recordSignInSuccess(ctx, email, ip);
   const actor: Actor = { kind: 'user', userId: user.id, email: user.email, ip };
   await ctx.db.$transaction(async (tx) => {
     for (const orgId of user.memberships.length ? user.memberships.map((m) => m.orgId) : [null]) {

@@ -1,5 +1,6 @@
 // Removes a member from an org, or lets a member leave. Admins cannot remove owners; the last owner
-// can neither leave nor be removed.
+// can neither leave nor be removed. The tokens the member made are revoked with them (authenticateToken
+// refuses them anyway once their creator is gone; revoking shows it in the token list and audit log).
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeOrg } from '../auth/authorize';
@@ -38,5 +39,22 @@ export async function removeMember(
       targetId: userId,
       details: { role: toRoleName(member.role) },
     });
+    const tokens = await tx.apiToken.findMany({
+      where: { orgId: org.id, createdById: userId, revokedAt: null },
+    });
+    await tx.apiToken.updateMany({
+      where: { id: { in: tokens.map((t) => t.id) } },
+      data: { revokedAt: new Date() },
+    });
+    for (const token of tokens) {
+      await recordAuditEvent(tx, {
+        orgId: org.id,
+        actor,
+        action: 'token.revoke',
+        target: `token ${token.name}`,
+        targetId: token.id,
+        details: { reason: 'creator_left_org', creator: member.user.email },
+      });
+    }
   });
 }

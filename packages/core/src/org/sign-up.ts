@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/password';
 import type { CoreContext } from '../context/core-context';
 import { Conflict, Forbidden, InvalidRequest } from '../errors/domain-errors';
 import { consumeRateLimit } from '../rate-limit/consume-rate-limit';
-import { RATE_LIMITS } from '../rate-limit/rate-limits';
+import { rateLimitRules, rateLimitSource } from '../rate-limit/rate-limits';
 import { insertToken } from '../token/create-token';
 import { slugSchema } from './slug';
 
@@ -36,8 +36,9 @@ export async function signUp(ctx: CoreContext, raw: unknown, ip?: string): Promi
   }
   const input = parsed.data;
   // Every attempt counts (successful ones too): sign-up is cheap to script and expensive to hash.
-  await consumeRateLimit(ctx, RATE_LIMITS.signUpPerIp, ip);
-  await consumeRateLimit(ctx, RATE_LIMITS.signUpPerEmail, input.email);
+  const rules = rateLimitRules(ctx.config);
+  await consumeRateLimit(ctx, rules.signUpPerSource, rateLimitSource(ip));
+  await consumeRateLimit(ctx, rules.signUpPerEmail, input.email);
   const passwordHash = await hashPassword(input.password);
   const [emailTaken, orgTaken] = await Promise.all([
     ctx.db.user.findUnique({ where: { email: input.email }, select: { id: true } }),

@@ -1,24 +1,39 @@
-// Turns a presented API token into an Actor; revoked or expired tokens stop working on the next request
-// (every request reads the token row; nothing is cached). Failed checks are rate limited per IP.
+// Turns a presented API token into an Actor. Every request reads the token row and its creator's
+// membership (nothing is cached), so revocation, expiry, and the creator's demotion or removal take
+// effect on the next request: a token never does more than its creator may do now, and a token whose
+// creator left the org is dead. Failed checks are counted per source; over the limit, failing answers
+// turn into 429 while valid tokens from the same source keep working.
 import type { Actor, Scope } from '../auth/actor';
+import { scopesWithinRole } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { Unauthorized } from '../errors/domain-errors';
-import { assertWithinRateLimit, consumeRateLimit } from '../rate-limit/consume-rate-limit';
-import { RATE_LIMITS } from '../rate-limit/rate-limits';
+import { consumeRateLimit } from '../rate-limit/consume-rate-limit';
+import { rateLimitRules, rateLimitSource } from '../rate-limit/rate-limits';
 import { hashTokenSecret, looksLikeToken } from './token-secret';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export async function authenticateToken(ctx: CoreContext, secret: string, ip?: string): Promise<Actor> {
-  await assertWithinRateLimit(ctx, RATE_LIMITS.tokenFailuresPerIp, ip);
-  const token = looksLikeToken(secret)
-    ? await ctx.db.apiToken.findUnique({ where: { tokenHash: hashTokenSecret(secret) } })
+async function findLiveToken(ctx: CoreContext, secret: string) {
+  if (!looksLikeToken(secret)) return null;
+  const token = await ctx.db.apiToken.findUnique({ where: { tokenHash: hashTokenSecret(secret) } });
+  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= new Date())) return null;
+  const creator = token.createdById
+    ? await ctx.db.membership.findUnique({
+        where: { orgId_userId: { orgId: token.orgId, userId: token.createdById } },
+        select: { role: true },
+      })
     : null;
-  const now = new Date();
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) {
-    await consumeRateLimit(ctx, RATE_LIMITS.tokenFailuresPerIp, ip);
+  return creator ? { token, creatorRole: creator.role } : null;
+}
+
+export async function authenticateToken(ctx: CoreContext, secret: string, ip?: string): Promise<Actor> {
+  const live = await findLiveToken(ctx, secret);
+  if (!live) {
+    await consumeRateLimit(ctx, rateLimitRules(ctx.config).tokenFailuresPerSource, rateLimitSource(ip));
     throw new Unauthorized();
   }
+  const { token, creatorRole } = live;
+  const now = new Date();
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await ctx.db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
   }
@@ -28,8 +43,9 @@ export async function authenticateToken(ctx: CoreContext, secret: string, ip?: s
     orgId: token.orgId,
     name: token.name,
     displayPrefix: token.displayPrefix,
-    scopes: token.scopes as Scope[],
+    scopes: scopesWithinRole(token.scopes as Scope[], creatorRole),
     repositoryIds: token.repositoryIds,
+    creatorUserId: token.createdById!,
     ip,
   };
 }

@@ -2,7 +2,7 @@
 import type { ApiToken, Tx } from '@pallet/db';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
-import { type Actor, actorId, SCOPES } from '../auth/actor';
+import { type Actor, actingUserId, SCOPES } from '../auth/actor';
 import { authorizeOrg } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { InvalidRequest, NotFound } from '../errors/domain-errors';
@@ -28,9 +28,16 @@ export interface TokenView {
   lastUsedAt: string | null;
   revokedAt: string | null;
   createdAt: string;
+  /** the member whose rights bound the token; null once that user no longer exists */
+  createdBy: { id: string; email: string } | null;
 }
 
-export function toTokenView(t: ApiToken, repoSlugs: Map<string, string>): TokenView {
+export function toTokenView(
+  t: ApiToken,
+  repoSlugs: Map<string, string>,
+  creatorEmails: Map<string, string>,
+): TokenView {
+  const creatorEmail = t.createdById ? creatorEmails.get(t.createdById) : undefined;
   return {
     id: t.id,
     name: t.name,
@@ -42,6 +49,7 @@ export function toTokenView(t: ApiToken, repoSlugs: Map<string, string>): TokenV
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
     createdAt: t.createdAt.toISOString(),
+    createdBy: creatorEmail ? { id: t.createdById!, email: creatorEmail } : null,
   };
 }
 
@@ -63,7 +71,8 @@ export async function insertToken(
       repositoryIds: input.repositoryIds,
       customer: input.customer ?? null,
       expiresAt: input.expiresAt ?? null,
-      createdById: actorId(actor) ?? null,
+      // The person, not the token, when a token makes a token: their role bounds both.
+      createdById: actingUserId(actor) ?? null,
     },
   });
   await recordAuditEvent(tx, {
@@ -111,5 +120,13 @@ export async function createToken(
       customer: input.customer,
     }),
   );
-  return { ...toTokenView(token, new Map(repos.map((r) => [r.id, r.slug]))), token: secret };
+  const creator = token.createdById
+    ? await ctx.db.user.findUnique({ where: { id: token.createdById }, select: { id: true, email: true } })
+    : null;
+  const view = toTokenView(
+    token,
+    new Map(repos.map((r) => [r.id, r.slug])),
+    new Map(creator ? [[creator.id, creator.email]] : []),
+  );
+  return { ...view, token: secret };
 }

@@ -10,6 +10,12 @@ export async function listTokens(ctx: CoreContext, actor: Actor, orgSlug: string
     ctx.db.apiToken.findMany({ where: { orgId: org.id }, orderBy: { createdAt: 'desc' } }),
     ctx.db.repository.findMany({ where: { orgId: org.id }, select: { id: true, slug: true } }),
   ]);
+  const creatorIds = [...new Set(tokens.flatMap((t) => (t.createdById ? [t.createdById] : [])))];
+  const creators = await ctx.db.user.findMany({
+    where: { id: { in: creatorIds } },
+    select: { id: true, email: true },
+  });
   const slugs = new Map(repos.map((r) => [r.id, r.slug]));
-  return tokens.map((t) => toTokenView(t, slugs));
+  const emails = new Map(creators.map((u) => [u.id, u.email]));
+  return tokens.map((t) => toTokenView(t, slugs, emails));
 }

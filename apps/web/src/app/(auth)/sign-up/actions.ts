@@ -2,6 +2,7 @@
 // Sign-up as a server action: the same core service as POST /api/v1/signup.
 import { DomainError, signUp } from '@pallet/core';
 import { headers } from 'next/headers';
+import { ipFromHeaders } from '@/lib/auth';
 import { getCore } from '@/lib/core';
 
 export type SignUpState =
@@ -10,8 +11,7 @@ export type SignUpState =
   | null;
 
 export async function signUpAction(_prev: SignUpState, form: FormData): Promise<SignUpState> {
-  const h = await headers();
-  const ip = h.get('x-forwarded-for')?.split(',')[0]?.trim() ?? h.get('x-real-ip') ?? undefined;
+  const ip = ipFromHeaders(await headers());
   const input = {
     email: String(form.get('email') ?? ''),
     password: String(form.get('password') ?? ''),

@@ -1,5 +1,6 @@
 // next-auth's endpoints (/api/auth/*: sign-in, callbacks, session, csrf, sign-out). Credential sign-ins
-// are checked against the rate limits first, so that a locked-out email or IP gets 429 with Retry-After.
+// are checked against the sign-in throttle first, so that an account+source or a source that must wait
+// gets 429 with Retry-After before any password is checked.
 import { assertSignInAllowed, RateLimited } from '@pallet/core';
 import NextAuth from 'next-auth';
 import { clientIp } from '@/lib/auth';
@@ -31,6 +32,7 @@ async function limitCredentialSignIn(request: Request): Promise<Response | null>
   } catch {
     return null;
   }
+  if (!email) return null;
   try {
     await assertSignInAllowed(getCore(), email, clientIp(request));
     return null;

@@ -50,6 +50,7 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
                 <tr>
                   <Th>Name</Th>
                   <Th>Scopes</Th>
+                  <Th>Created by</Th>
                   <Th>Last used</Th>
                   <Th>State</Th>
                   <Th>
@@ -79,6 +80,7 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
                           {t.repos.length ? t.repos.join(', ') : 'all repositories'}
                         </div>
                       </Td>
+                      <Td className="text-xs">{t.createdBy?.email ?? 'a former user'}</Td>
                       <Td className="text-xs whitespace-nowrap">{formatAgo(t.lastUsedAt)}</Td>
                       <Td>
                         {t.revokedAt ? (
