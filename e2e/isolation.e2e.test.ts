@@ -267,7 +267,8 @@ async function auditCount(org: string): Promise<number> {
 
 beforeAll(async () => {
   retryStaleConnections();
-  pallet = await startPallet('isolation');
+  // As if behind one proxy, so that each matrix request can come from its own address (X-Forwarded-For).
+  pallet = await startPallet('isolation', { PALLET_TRUST_PROXY: '1' });
   work = mkdtempSync(join(tmpdir(), 'pallet-isolation-e2e-'));
   db = new pg.Client({ connectionString: pallet.instance.env.DATABASE_URL });
   await db.connect();
@@ -467,7 +468,7 @@ describe('session cookies and CSRF', () => {
 });
 
 describe('brute-force limits over HTTP', () => {
-  it('answers 429 with Retry-After to an email after repeated wrong passwords', async () => {
+  it('answers 429 with Retry-After to an email+address pair after repeated wrong passwords, not to the owner elsewhere', async () => {
     const headers = { 'x-forwarded-for': '192.0.2.10' };
     let last = await signInWithPassword(pallet.baseUrl, 'owner@globex.test', 'wrong password', headers);
     for (let i = 0; i < 10 && last.status !== 429; i++) {
@@ -476,13 +477,13 @@ describe('brute-force limits over HTTP', () => {
     }
     expect(last.status).toBe(429);
     expect(Number(last.retryAfter)).toBeGreaterThan(0);
-    // The right password does not get through during the lock-out either.
-    const right = await signInWithPassword(pallet.baseUrl, 'owner@globex.test', PASSWORD_B, headers);
-    expect(right.status).toBe(429);
-    expect(right.cookie).toBeNull();
+    const owner = await signInWithPassword(pallet.baseUrl, 'owner@globex.test', PASSWORD_B, {
+      'x-forwarded-for': '192.0.2.11',
+    });
+    expect(owner.status).toBe(200);
   });
 
-  it('answers 429 with Retry-After to an address that presents too many bad tokens', async () => {
+  it('answers 429 with Retry-After to an address that presents too many bad tokens, yet serves its valid ones', async () => {
     const headers = { 'x-forwarded-for': '192.0.2.20', authorization: `Bearer ${tokens.revokedA}` };
     let res: Response | undefined;
     for (let i = 0; i < 150; i++) {
@@ -495,7 +496,7 @@ describe('brute-force limits over HTTP', () => {
     const good = await fetch(`${pallet.baseUrl}/api/v1/orgs/${A}`, {
       headers: { ...headers, authorization: `Bearer ${tokens.adminA}` },
     });
-    expect(good.status).toBe(429);
+    expect(good.status).toBe(200);
   });
 });
 

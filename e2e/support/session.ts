@@ -17,10 +17,11 @@ export async function signInWithPassword(
   email: string,
   password: string,
   headers: Record<string, string> = {},
+  fetchImpl: (url: string, init?: RequestInit) => Promise<Response> = fetch,
 ): Promise<SignInResult> {
-  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`, { headers });
+  const csrfRes = await fetchImpl(`${baseUrl}/api/auth/csrf`, { headers });
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+  const res = await fetchImpl(`${baseUrl}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
     headers: {
