@@ -4,6 +4,7 @@
 //   npm run bench                   deb 1,000 + 10,000, rpm 1,000 (~5 min on 2 cores)
 //   npm run bench -- --quick        1,000 only
 //   npm run bench -- --rpm-10k      also rpm 10,000 (builds 10,000 rpms once, ~6 min more; cached)
+//   npm run bench -- --api          only the upload bursts through the API (builds the web app if needed)
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -17,16 +18,29 @@ const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ig
 
 await setup('start');
 
-const scenarios = [{ name: 'deb', file: 'bench/scenarios/deb.ts', sizes: quick ? '1000' : '1000,10000' }];
-if (has('rpmbuild')) {
-  scenarios.push({
-    name: 'rpm',
-    file: 'bench/scenarios/rpm.ts',
-    sizes: args.has('--rpm-10k') && !quick ? '1000,10000' : '1000',
-  });
-} else {
-  console.log('[bench] rpmbuild is not installed (apt-get install rpm): skipping the rpm scenario.');
+const apiOnly = args.has('--api');
+const scenarios = [];
+if (!apiOnly) {
+  scenarios.push({ name: 'deb', file: 'bench/scenarios/deb.ts', sizes: quick ? '1000' : '1000,10000' });
+  if (has('rpmbuild')) {
+    scenarios.push({
+      name: 'rpm',
+      file: 'bench/scenarios/rpm.ts',
+      sizes: args.has('--rpm-10k') && !quick ? '1000,10000' : '1000',
+    });
+  } else {
+    console.log('[bench] rpmbuild is not installed (apt-get install rpm): skipping the rpm scenario.');
+  }
 }
+
+// Upload bursts go through the built web app and the worker, as under `npm start`.
+const webBuild = spawnSync(
+  'npx',
+  ['turbo', 'run', 'build', '--filter=@pallet/web', '--output-logs=errors-only'],
+  { cwd: root, stdio: 'inherit' },
+);
+if (webBuild.status === 0) scenarios.push({ name: 'api', file: 'bench/scenarios/burst.ts', sizes: '' });
+else console.log('[bench] the web app did not build: skipping the upload bursts through the API.');
 
 function runScenario({ name, file, sizes }) {
   return new Promise((resolve) => {

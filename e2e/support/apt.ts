@@ -11,7 +11,9 @@ export interface AptEnv {
   setAuth(text: string): void;
 }
 
-export function createAptEnv(dir: string): AptEnv {
+/** `architecture`: the machine apt pretends to be (default amd64), for foreign-architecture checks. */
+export function createAptEnv(dir: string, opts: { architecture?: string } = {}): AptEnv {
+  const arch = opts.architecture ?? 'amd64';
   for (const d of [
     'etc/apt.conf.d',
     'etc/sources.list.d',
@@ -47,8 +49,8 @@ export function createAptEnv(dir: string): AptEnv {
       'APT::Sandbox::User "root";',
       'Debug::NoLocking "true";',
       'Acquire::Languages "none";',
-      'APT::Architectures { "amd64"; };',
-      'APT::Architecture "amd64";',
+      `APT::Architectures { "${arch}"; };`,
+      `APT::Architecture "${arch}";`,
       'Acquire::Retries "0";',
       '',
     ].join('\n'),

@@ -12,6 +12,15 @@ export class ApiError extends Error {
   }
 }
 
+/** One signed generation of a distribution's indexes, newest first in a listing. */
+export interface PublicationInfo {
+  id: string;
+  distribution: string;
+  status: string;
+  packageCount: number;
+  publishedAt: string | null;
+}
+
 export interface PackageInfo {
   id: string;
   format: 'deb' | 'rpm';
@@ -124,6 +133,15 @@ export class PalletClient {
       await this.request<{ items: PackageInfo[]; total: number }>(
         'GET',
         `/orgs/${org}/repos/${repo}/packages${qs ? `?${qs}` : ''}`,
+      )
+    ).data;
+  }
+
+  async listPublications(org: string, repo: string, distribution: string) {
+    return (
+      await this.request<PublicationInfo[]>(
+        'GET',
+        `/orgs/${org}/repos/${repo}/publications?distribution=${encodeURIComponent(distribution)}`,
       )
     ).data;
   }

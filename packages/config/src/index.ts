@@ -67,8 +67,10 @@ export interface Config {
     oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   };
   logLevel: string;
-  /** how long the worker waits for more uploads before publishing a distribution */
+  /** the pause in uploads the worker waits for before publishing a distribution (the shortest debounce) */
   publishDebounceMs: number;
+  /** longest a change waits for its publication while more changes to the distribution keep arriving */
+  publishMaxDelayMs: number;
   /** how long superseded by-hash / checksum-named files stay served (longer than any CDN TTL) */
   retainSupersededMs: number;
   /** optional Valid-Until horizon for Release files, in seconds; 0 = no Valid-Until */
@@ -123,6 +125,7 @@ const envSchema = z.object({
   PALLET_OIDC_NAME: z.string().min(1).max(50).default('Single sign-on'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   PALLET_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(300),
+  PALLET_PUBLISH_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3000),
   PALLET_RETAIN_SUPERSEDED_HOURS: z.coerce.number().min(0).default(72),
   PALLET_RELEASE_VALID_DAYS: z.coerce.number().min(0).default(0),
   PALLET_DEB_XZ: z.enum(['true', 'false']).default('false'),
@@ -312,6 +315,7 @@ export function loadConfig(
     },
     logLevel: e.LOG_LEVEL,
     publishDebounceMs: e.PALLET_PUBLISH_DEBOUNCE_MS,
+    publishMaxDelayMs: e.PALLET_PUBLISH_MAX_DELAY_MS,
     retainSupersededMs: e.PALLET_RETAIN_SUPERSEDED_HOURS * 3600 * 1000,
     releaseValidSeconds: Math.round(e.PALLET_RELEASE_VALID_DAYS * 86400),
     debXz: e.PALLET_DEB_XZ === 'true',

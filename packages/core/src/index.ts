@@ -37,6 +37,7 @@ export * from './package/upload-package';
 export * from './publication/list-publications';
 export * from './publication/publish-distribution';
 export * from './publication/request-publication';
+export * from './publication/schedule-publication';
 export * from './rate-limit/consume-rate-limit';
 export * from './rate-limit/rate-limits';
 export * from './repository/create-repository';

@@ -62,6 +62,7 @@ describe('buildReleaseFile', () => {
       validUntil: new Date(Date.UTC(2024, 10, 16, 10, 36, 40)),
       description: 'Tools for Acme',
       signedBy: ['0123456789ABCDEF0123456789ABCDEF01234567'],
+      noSupportForArchitectureAll: true,
       files,
     });
     const stanza = parseDeb822Stanza(text);
@@ -97,19 +98,26 @@ describe('buildReleaseFile', () => {
     expect(text).not.toContain('\n\n');
   });
 
-  it('omits optional fields, and No-Support-for-Architecture-all when all is not listed', () => {
+  it('omits optional fields, and No-Support-for-Architecture-all unless asked even when all is listed', () => {
     const withoutSha1 = files.map(({ sha1: _sha1, ...file }) => file);
     const text = buildReleaseFile({
       ...BASE,
-      architectures: ['amd64'],
       acquireByHash: false,
       files: withoutSha1,
     });
-    const names = parseDeb822Stanza(text).map(([name]) => name);
+    const stanza = parseDeb822Stanza(text);
+    const names = stanza.map(([name]) => name);
+    expect(getField(stanza, 'Architectures')).toBe('all amd64 arm64');
     expect(names).not.toContain('No-Support-for-Architecture-all');
     expect(names).not.toContain('Acquire-By-Hash');
     expect(names).not.toContain('Valid-Until');
     expect(names).not.toContain('SHA1');
+  });
+
+  it('refuses No-Support-for-Architecture-all for a suite that does not list all', () => {
+    expect(() =>
+      buildReleaseFile({ ...BASE, architectures: ['amd64'], noSupportForArchitectureAll: true, files }),
+    ).toThrow(/needs all/);
   });
 
   it('is deterministic whatever the order of files', () => {

@@ -25,6 +25,13 @@ export interface ReleaseFileOptions {
   components: string[];
   description?: string;
   acquireByHash: boolean;
+  /**
+   * Writes `No-Support-for-Architecture-all: Packages` (as the Debian archive does): apt >= 1.2 then
+   * never downloads binary-all/Packages and reads arch-all packages only from each architecture's
+   * index. Leave it off when binary-all/Packages must reach machines of architectures the suite does
+   * not list (an armhf machine and an all-only suite); apt then reads both and merges the duplicates.
+   */
+  noSupportForArchitectureAll?: boolean;
   /** Full OpenPGP fingerprints (40 hex, optional "!" suffix). */
   signedBy?: string[];
   files: ReleaseIndexFile[];
@@ -112,7 +119,11 @@ export function buildReleaseFile(opts: ReleaseFileOptions): string {
   ];
   if (opts.validUntil) fields.push(['Valid-Until', formatReleaseDate(opts.validUntil)]);
   if (opts.acquireByHash) fields.push(['Acquire-By-Hash', 'yes']);
-  if (architectures.includes('all')) fields.push(['No-Support-for-Architecture-all', 'Packages']);
+  if (opts.noSupportForArchitectureAll) {
+    if (!architectures.includes('all'))
+      throw new TypeError('Release No-Support-for-Architecture-all needs all in Architectures');
+    fields.push(['No-Support-for-Architecture-all', 'Packages']);
+  }
   fields.push(['Architectures', architectures.join(' ')], ['Components', opts.components.join(' ')]);
   if (opts.description !== undefined) {
     assertOneLine(opts.description, 'Description');

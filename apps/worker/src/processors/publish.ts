@@ -1,13 +1,22 @@
-// publish jobs: build and switch one distribution's signed indexes (coalesced per generation).
+// publish jobs: build and switch one distribution's signed indexes (coalesced per generation). A job
+// that comes too early (one publication per distribution per second, the adaptive debounce) goes back
+// to the delayed set until its time, so the uploads arriving meanwhile join the same publication.
 import { type CoreContext, publishDistribution } from '@pallet/core';
 import { publishPayload } from '@pallet/jobs';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 
 export function publishProcessor(core: CoreContext) {
-  return async (job: Job) => {
-    const { distributionId } = publishPayload.parse(job.data);
+  return async (job: Job, token?: string) => {
+    const { distributionId, generation } = publishPayload.parse(job.data);
     const started = performance.now();
-    const result = await publishDistribution(core, distributionId);
+    const result = await publishDistribution(core, distributionId, {
+      generation,
+      timing: { quietMs: core.config.publishDebounceMs, maxDelayMs: core.config.publishMaxDelayMs },
+    });
+    if (result.notBefore) {
+      await job.moveToDelayed(result.notBefore.getTime(), token);
+      throw new DelayedError();
+    }
     if (!result.skipped) {
       core.log.info(
         {

@@ -28,7 +28,7 @@ describe('buildDebPublication', () => {
     expect(paths).toContain('dists/bookworm/main/binary-amd64/Packages');
     expect(paths).toContain('dists/bookworm/main/binary-amd64/Packages.gz');
     expect(paths.some((p) => p.endsWith('Packages.xz'))).toBe(false);
-    expect(paths.filter((p) => p.includes('/by-hash/SHA512/'))).toHaveLength(2);
+    expect(paths.filter((p) => p.includes('/by-hash/SHA512/'))).toHaveLength(4);
     expect(paths.slice(-3)).toEqual([
       'dists/bookworm/Release',
       'dists/bookworm/Release.gpg',
@@ -44,5 +44,50 @@ describe('buildDebPublication', () => {
     expect(release).toMatch(/ main\/binary-amd64\/Packages\.xz$/m);
     const xz = files.find((f) => f.path.endsWith('binary-amd64/Packages.xz'))!;
     expect(Buffer.from(xz.bytes).subarray(0, 6).toString('latin1')).toBe('\xfd7zXZ\x00');
+  });
+
+  it('lists all in Architectures with its own binary-all index, keeping arch-all entries in each architecture', async () => {
+    const files = await buildDebPublication({
+      ...input,
+      rows: [
+        ...input.rows,
+        {
+          component: 'main',
+          architecture: 'amd64',
+          indexEntry: 'Package: b\nVersion: 1\nArchitecture: amd64\n',
+        },
+        {
+          component: 'main',
+          architecture: 's390x',
+          indexEntry: 'Package: c\nVersion: 1\nArchitecture: s390x\n',
+        },
+      ],
+    });
+    const text = (path: string) =>
+      Buffer.from(files.find((f) => f.path === `dists/bookworm/${path}`)!.bytes).toString('utf8');
+    const packages = (arch: string) =>
+      [...text(`main/binary-${arch}/Packages`).matchAll(/^Package: (\S+)$/gm)].map((m) => m[1]);
+    expect(packages('all')).toEqual(['a']);
+    expect(packages('amd64')).toEqual(['a', 'b']);
+    expect(packages('s390x')).toEqual(['a', 'c']);
+    const release = text('Release');
+    expect(release).toMatch(/^Architectures: all amd64 s390x$/m);
+    expect(release).not.toMatch(/No-Support-for-Architecture-all/);
+    expect(release).toMatch(/ main\/binary-all\/Packages\.gz$/m);
+  });
+
+  it('publishes an empty binary-all index when no package is arch-all', async () => {
+    const files = await buildDebPublication({
+      ...input,
+      rows: [
+        {
+          component: 'main',
+          architecture: 'amd64',
+          indexEntry: 'Package: b\nVersion: 1\nArchitecture: amd64\n',
+        },
+      ],
+    });
+    const all = files.find((f) => f.path === 'dists/bookworm/main/binary-all/Packages')!;
+    expect(all.bytes.length).toBe(0);
   });
 });

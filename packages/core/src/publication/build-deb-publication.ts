@@ -1,5 +1,10 @@
 // Builds an APT distribution's files from pre-rendered Packages stanzas: Packages(.gz/.xz) per
 // component/arch with by-hash copies, then Release, InRelease and Release.gpg over the same bytes.
+// Architecture `all` is listed and has its own binary-all/Packages, as in the Debian archive, so
+// apt >= 1.2 on any architecture (armhf, s390x, riscv64...) finds arch-all packages even where the
+// suite has no index for its own architecture; arch-all entries also stay in every architecture's
+// index for older clients. Release leaves out `No-Support-for-Architecture-all: Packages`, which
+// would tell apt to skip binary-all/Packages (see release-file.ts).
 import { buildReleaseFile, compressIndex, gzipIndex } from '@pallet/deb';
 import { clearsignText, detachSign } from '@pallet/openpgp';
 import { type Digests, digestsOf, type PublicationFileSpec } from './publication-file';
@@ -30,8 +35,9 @@ const TEXT = 'text/plain; charset=utf-8';
 
 export async function buildDebPublication(input: DebPublicationInput): Promise<PublicationFileSpec[]> {
   const archs = new Set(input.defaultArchitectures);
-  for (const r of input.rows) if (r.architecture !== 'all') archs.add(r.architecture);
-  const architectures = [...archs].sort();
+  for (const r of input.rows) archs.add(r.architecture);
+  archs.delete('all');
+  const architectures = [...archs, 'all'].sort();
   const components = [...new Set(input.components.length ? input.components : ['main'])].sort();
   const dists = `dists/${input.release}`;
   const files: PublicationFileSpec[] = [];

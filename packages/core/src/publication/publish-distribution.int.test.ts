@@ -48,6 +48,17 @@ async function add(name: string, version: string, arch: string) {
   return pkg;
 }
 
+/** Publishes as the worker does after a deferral: waits until the time it is told, then runs again. */
+async function publishWhenAllowed(distributionId: string) {
+  for (;;) {
+    const result = await publishDistribution(ctx, distributionId);
+    if (!result.notBefore) return result;
+    await new Promise((r) => setTimeout(r, result.notBefore!.getTime() - Date.now()));
+  }
+}
+
+const releaseDate = (text: string) => Date.parse(/^Date: (.+)$/m.exec(text)![1]!.replace(' UTC', ' GMT'));
+
 async function currentFile(distributionId: string, path: string): Promise<string> {
   const dist = await ctx.db.distribution.findUniqueOrThrow({ where: { id: distributionId } });
   const file = await ctx.db.publicationFile.findUniqueOrThrow({
@@ -95,8 +106,10 @@ describe('publishDistribution', () => {
     expect(amd64).not.toMatch(/^Package: gamma$/m);
     expect(arm64).toMatch(/^Package: beta$/m);
     expect(arm64).toMatch(/^Package: gamma$/m);
+    const all = await currentFile(distributionId, 'dists/bookworm/main/binary-all/Packages');
+    expect([...all.matchAll(/^Package: (\S+)$/gm)].map((m) => m[1])).toEqual(['beta']);
     const release = await currentFile(distributionId, 'dists/bookworm/Release');
-    expect(release).toMatch(/^Architectures: amd64 arm64$/m);
+    expect(release).toMatch(/^Architectures: all amd64 arm64$/m);
     expect(release).toMatch(/^Acquire-By-Hash: yes$/m);
     const sha512 = /^ ([0-9a-f]{128}) +\d+ main\/binary-amd64\/Packages\.gz$/m.exec(release)?.[1];
     expect(sha512).toBeDefined();
@@ -116,15 +129,56 @@ describe('publishDistribution', () => {
     const first = await currentFile(distributionId, 'dists/bookworm/Release');
     const gamma = await ctx.db.package.findFirstOrThrow({ where: { distributionId, name: 'gamma' } });
     await deletePackage(ctx, actor, 'pub', 'repo', gamma.id);
-    const result = await publishDistribution(ctx, distributionId);
+    const result = await publishWhenAllowed(distributionId);
     expect(result.skipped).toBe(false);
     expect(await ctx.db.package.findUnique({ where: { id: gamma.id } })).toBeNull();
     expect(await currentFile(distributionId, 'dists/bookworm/main/binary-arm64/Packages')).not.toMatch(
       /gamma/,
     );
-    const date = (text: string) => Date.parse(/^Date: (.+)$/m.exec(text)![1]!.replace(' UTC', ' GMT'));
-    expect(date(await currentFile(distributionId, 'dists/bookworm/Release'))).toBeGreaterThan(date(first));
+    expect(releaseDate(await currentFile(distributionId, 'dists/bookworm/Release'))).toBeGreaterThan(
+      releaseDate(first),
+    );
     const superseded = await ctx.db.publication.count({ where: { distributionId, status: 'SUPERSEDED' } });
     expect(superseded).toBe(1);
+  });
+
+  it('publishes at most once a second: a request within the current Date waits for the next second', async () => {
+    await add('alpha', '1.1', 'amd64');
+    // The current publication's Date is 3 s ahead (as left by a worker whose clock ran ahead), so the
+    // request below certainly falls within it.
+    const ahead = Math.floor(Date.now() / 1000) * 1000 + 3000;
+    const dist = await ctx.db.distribution.findUniqueOrThrow({ where: { id: distributionId } });
+    await ctx.db.publication.update({
+      where: { id: dist.currentPublicationId! },
+      data: { publishedAt: new Date(ahead) },
+    });
+    const early = await publishDistribution(ctx, distributionId);
+    expect(early.skipped).toBe(true);
+    expect(early.notBefore?.getTime()).toBe(ahead + 1000);
+    expect(await ctx.db.package.count({ where: { distributionId, status: 'PROCESSING' } })).toBe(1);
+    expect((await publishWhenAllowed(distributionId)).skipped).toBe(false);
+    const date = releaseDate(await currentFile(distributionId, 'dists/bookworm/Release'));
+    expect(date).toBeGreaterThan(ahead);
+    expect(date).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('drops a request for a generation older than the distribution (the newer request follows it)', async () => {
+    await add('alpha', '1.4', 'amd64');
+    const dist = await ctx.db.distribution.findUniqueOrThrow({ where: { id: distributionId } });
+    const stale = await publishDistribution(ctx, distributionId, { generation: dist.generation - 1 });
+    expect(stale).toEqual({ skipped: true });
+    expect((await publishWhenAllowed(distributionId)).skipped).toBe(false);
+  });
+
+  it('holds a change while the debounce asks for a pause, and says until when', async () => {
+    await add('alpha', '1.5', 'amd64');
+    const newest = await ctx.db.package.findFirstOrThrow({ where: { distributionId, version: '1.5' } });
+    const held = await publishDistribution(ctx, distributionId, {
+      timing: { quietMs: 60_000, maxDelayMs: 120_000 },
+    });
+    expect(held.skipped).toBe(true);
+    expect(held.notBefore!.getTime()).toBeGreaterThanOrEqual(newest.updatedAt.getTime() + 60_000);
+    expect(await ctx.db.package.count({ where: { distributionId, status: 'PROCESSING' } })).toBe(1);
+    expect((await publishWhenAllowed(distributionId)).skipped).toBe(false);
   });
 });

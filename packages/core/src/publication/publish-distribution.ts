@@ -1,7 +1,8 @@
 // Publishes one distribution: under a per-distribution lock, builds every index from database rows
 // (never re-reading package files), stores the files content-addressed, then switches the
-// distribution's current publication in one transaction. Bursts coalesce: a job whose generation is
-// already published does nothing.
+// distribution's current publication in one transaction. Bursts coalesce: a request whose generation
+// is already published, or for which a newer request exists, does nothing; one that comes too early
+// (schedule-publication.ts) is answered with the time to come back.
 
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
@@ -11,24 +12,31 @@ import { logPublication } from '../transparency-log/log-publication';
 import { buildDebPublication } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
 import { storeContentAddressed } from './publication-file';
+import { type PublicationTiming, scheduleNextPublication } from './schedule-publication';
 
 const LOCK_TIMEOUT_MS = 10 * 60_000;
 
 export interface PublishResult {
   skipped: boolean;
+  /** set when skipped because it is too early: publish again at (or after) this time */
+  notBefore?: Date;
   publicationId?: string;
   packageCount?: number;
 }
 
-/** Release `Date` must strictly increase between publications (apt ignores an older one). */
-function nextDate(previous: Date | null | undefined): Date {
-  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-  if (previous && now.getTime() <= previous.getTime())
-    return new Date(Math.floor(previous.getTime() / 1000) * 1000 + 1000);
-  return now;
+export interface PublishOptions {
+  /** the generation this request was made for; a request older than the distribution's is dropped,
+   * since the request for the newer generation follows it */
+  generation?: number;
+  /** the adaptive debounce; without it only the one-publication-per-second rule applies */
+  timing?: PublicationTiming;
 }
 
-export async function publishDistribution(ctx: CoreContext, distributionId: string): Promise<PublishResult> {
+export async function publishDistribution(
+  ctx: CoreContext,
+  distributionId: string,
+  opts: PublishOptions = {},
+): Promise<PublishResult> {
   return ctx.db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${distributionId}))`;
@@ -39,6 +47,23 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
       if (!dist) return { skipped: true };
       if (dist.currentPublication && dist.currentPublication.generation >= dist.generation)
         return { skipped: true };
+      if (opts.generation !== undefined && opts.generation < dist.generation) return { skipped: true };
+      const current = dist.currentPublication;
+      const pending = opts.timing ? await findPendingChangeTimes(tx, distributionId) : {};
+      const notBefore = scheduleNextPublication(
+        {
+          now: Date.now(),
+          currentDate: current?.publishedAt?.getTime(),
+          currentMadeAt: current?.createdAt.getTime(),
+          ...pending,
+        },
+        opts.timing,
+      );
+      const startedAt = Date.now();
+      if (notBefore > startedAt) return { skipped: true, notBefore: new Date(notBefore) };
+      // The current second: later than the current publication's Date (the schedule waits for the
+      // next second) and never later than the signatures made below.
+      const date = new Date(Math.floor(startedAt / 1000) * 1000);
       const generation = dist.generation;
       const rows = await tx.package.findMany({
         where: { distributionId, status: { in: ['PROCESSING', 'PUBLISHED'] }, indexEntry: { not: null } },
@@ -53,7 +78,6 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
         orderBy: [{ name: 'asc' }, { version: 'asc' }, { architecture: 'asc' }, { id: 'asc' }],
       });
       const keys = await loadSigningKeys(ctx, dist.repositoryId);
-      const date = nextDate(dist.currentPublication?.publishedAt);
       const repo = dist.repository;
       const files =
         dist.format === 'DEB'
@@ -146,4 +170,30 @@ export async function publishDistribution(ctx: CoreContext, distributionId: stri
     },
     { timeout: LOCK_TIMEOUT_MS, maxWait: LOCK_TIMEOUT_MS },
   );
+}
+
+type Tx = Parameters<Parameters<CoreContext['db']['$transaction']>[0]>[0];
+
+/** When the changes the next publication will carry were made (ingested or marked for deletion). */
+async function findPendingChangeTimes(
+  tx: Tx,
+  distributionId: string,
+): Promise<{ newestChange?: number; previousChange?: number; oldestChange?: number }> {
+  const where = {
+    distributionId,
+    OR: [{ status: 'PROCESSING' as const, indexEntry: { not: null } }, { status: 'DELETING' as const }],
+  };
+  const newest = await tx.package.findMany({
+    where,
+    orderBy: { updatedAt: 'desc' },
+    take: 2,
+    select: { updatedAt: true },
+  });
+  if (newest.length === 0) return {};
+  const oldest = await tx.package.aggregate({ where, _min: { updatedAt: true } });
+  return {
+    newestChange: newest[0]?.updatedAt.getTime(),
+    previousChange: newest[1]?.updatedAt.getTime(),
+    oldestChange: oldest._min.updatedAt?.getTime(),
+  };
 }

@@ -1,0 +1,126 @@
+// Bursts through the API (issue 15), with the built web app and the worker running as under
+// `npm start`: how soon after an upload's answer the signed index lists it, for one upload after a
+// quiet spell, a burst of 100 uploads sent 20 at a time, and 30 uploads sent strictly one after another
+// (with how many publications each made). A distribution publishes at most once a second (Release
+// `Date` never runs ahead of the clock), so these show what the adaptive debounce makes of that rule.
+// The references are the goals of issue 15: no other tool publishes over an upload API to measure.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PalletClient } from '@pallet/api-client';
+import { type RunningPallet, startPallet } from '../../e2e/support/server';
+import { median, report } from '../lib/report';
+import { buildSyntheticDeb } from '../lib/synthetic-deb';
+
+const ORG = 'bench';
+const REPO = 'burst';
+
+let pallet: RunningPallet;
+let api: PalletClient;
+let work: string;
+
+function debFile(prefix: string, i: number): string {
+  const deb = buildSyntheticDeb(i, prefix);
+  const file = join(work, `${deb.name}_${deb.version}_amd64.deb`);
+  writeFileSync(file, deb.bytes);
+  return file;
+}
+
+async function upload(release: string, file: string): Promise<number> {
+  const res = await api.uploadPackage(ORG, REPO, file, { distribution: `debian/${release}` });
+  if (res.status !== 202) throw new Error(`upload answered ${res.status}`);
+  return performance.now();
+}
+
+/** Polls the served amd64 Packages index until it lists `count` packages; returns when it did. */
+async function waitListed(release: string, count: number): Promise<number> {
+  const url = `${pallet.baseUrl}/dl/${ORG}/${REPO}/deb/debian/dists/${release}/main/binary-amd64/Packages`;
+  const until = performance.now() + 60_000;
+  for (;;) {
+    const res = await fetch(url, { headers: { 'cache-control': 'no-cache' } });
+    const listed = res.ok ? ((await res.text()).match(/^Package: /gm)?.length ?? 0) : 0;
+    if (listed >= count) return performance.now();
+    if (performance.now() > until) throw new Error(`${release}: ${listed} of ${count} listed after 60 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function publicationsOf(release: string): Promise<number> {
+  return (await api.listPublications(ORG, REPO, `debian/${release}`)).length;
+}
+
+async function singleUploads(): Promise<void> {
+  const latencies: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    // A quiet spell longer than the longest debounce: this upload is on its own.
+    await new Promise((r) => setTimeout(r, 3500));
+    const file = debFile('single', i);
+    const answered = await upload('single', file);
+    latencies.push((await waitListed('single', i + 1)) - answered);
+  }
+  report({
+    scenario: 'api: one upload after a quiet spell, answer → in the signed index',
+    packages: 1,
+    ms: median(latencies),
+    references: [{ name: 'issue 15 bound: a single upload publishes within 1 s', ms: 1000 }],
+    note: `median of 5; all: ${latencies.map((l) => Math.round(l)).join(', ')} ms`,
+  });
+}
+
+async function parallelBurst(): Promise<void> {
+  const files = Array.from({ length: 100 }, (_, i) => debFile('burst', i));
+  const started = performance.now();
+  let next = 0;
+  let lastAnswer = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      while (next < files.length) {
+        const file = files[next++]!;
+        lastAnswer = Math.max(lastAnswer, await upload('burst', file));
+      }
+    }),
+  );
+  const listed = await waitListed('burst', files.length);
+  report({
+    scenario: 'api: burst of 100 uploads, 20 at a time, last answer → all in the signed index',
+    packages: files.length,
+    ms: listed - lastAnswer,
+    references: [{ name: 'issue 15 goal: within 1.5 s of the last answer', ms: 1500 }],
+    note: `${await publicationsOf('burst')} publications; uploads accepted in ${Math.round(lastAnswer - started)} ms`,
+  });
+}
+
+async function sequentialUploads(): Promise<void> {
+  const files = Array.from({ length: 30 }, (_, i) => debFile('sequence', i));
+  const started = performance.now();
+  let lastAnswer = 0;
+  for (const file of files) lastAnswer = await upload('sequence', file);
+  const listed = await waitListed('sequence', files.length);
+  const publications = await publicationsOf('sequence');
+  report({
+    scenario: 'api: 30 uploads one after another, last answer → all in the signed index',
+    packages: files.length,
+    ms: listed - lastAnswer,
+    references: [{ name: 'issue 15 goal: within 1.5 s of the last answer', ms: 1500 }],
+    note: `${publications} publications (issue 15 goal: at most 10); uploads took ${Math.round(lastAnswer - started)} ms`,
+  });
+}
+
+work = mkdtempSync(join(tmpdir(), 'pallet-bench-burst-'));
+// The production debounce (the test instances shorten it).
+pallet = await startPallet('bench_burst', { PALLET_PUBLISH_DEBOUNCE_MS: '300', LOG_LEVEL: 'warn' });
+try {
+  api = new PalletClient(pallet.baseUrl);
+  const signup = await api.signup('bench@pallet.invalid', 'correct horse battery staple', ORG);
+  api = api.withToken(signup.token);
+  await api.createRepository(ORG, { name: REPO, visibility: 'public', keyAlgorithm: 'ed25519' });
+  // Warm-up: first requests compile routes and load openpgp.js in both processes.
+  await upload('warmup', debFile('warmup', 0));
+  await waitListed('warmup', 1);
+  await singleUploads();
+  await parallelBurst();
+  await sequentialUploads();
+} finally {
+  await pallet.stop();
+  rmSync(work, { recursive: true, force: true });
+}
