@@ -36,6 +36,7 @@ export * from './package/stage-upload';
 export * from './package/upload-package';
 export * from './publication/list-publications';
 export * from './publication/publish-distribution';
+export * from './publication/publish-distribution-now';
 export * from './publication/request-publication';
 export * from './publication/schedule-publication';
 export * from './rate-limit/consume-rate-limit';

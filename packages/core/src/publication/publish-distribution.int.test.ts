@@ -16,6 +16,7 @@ import { uploadPackage } from '../package/upload-package';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
 import { publishDistribution } from './publish-distribution';
+import { publishDistributionNow } from './publish-distribution-now';
 
 let ctx: CoreContext;
 let actor: Actor;
@@ -46,15 +47,6 @@ async function add(name: string, version: string, arch: string) {
   });
   await ingestPackage(ctx, pkg.id);
   return pkg;
-}
-
-/** Publishes as the worker does after a deferral: waits until the time it is told, then runs again. */
-async function publishWhenAllowed(distributionId: string) {
-  for (;;) {
-    const result = await publishDistribution(ctx, distributionId);
-    if (!result.notBefore) return result;
-    await new Promise((r) => setTimeout(r, result.notBefore!.getTime() - Date.now()));
-  }
 }
 
 const releaseDate = (text: string) => Date.parse(/^Date: (.+)$/m.exec(text)![1]!.replace(' UTC', ' GMT'));
@@ -129,7 +121,7 @@ describe('publishDistribution', () => {
     const first = await currentFile(distributionId, 'dists/bookworm/Release');
     const gamma = await ctx.db.package.findFirstOrThrow({ where: { distributionId, name: 'gamma' } });
     await deletePackage(ctx, actor, 'pub', 'repo', gamma.id);
-    const result = await publishWhenAllowed(distributionId);
+    const result = await publishDistributionNow(ctx, distributionId);
     expect(result.skipped).toBe(false);
     expect(await ctx.db.package.findUnique({ where: { id: gamma.id } })).toBeNull();
     expect(await currentFile(distributionId, 'dists/bookworm/main/binary-arm64/Packages')).not.toMatch(
@@ -156,7 +148,7 @@ describe('publishDistribution', () => {
     expect(early.skipped).toBe(true);
     expect(early.notBefore?.getTime()).toBe(ahead + 1000);
     expect(await ctx.db.package.count({ where: { distributionId, status: 'PROCESSING' } })).toBe(1);
-    expect((await publishWhenAllowed(distributionId)).skipped).toBe(false);
+    expect((await publishDistributionNow(ctx, distributionId)).skipped).toBe(false);
     const date = releaseDate(await currentFile(distributionId, 'dists/bookworm/Release'));
     expect(date).toBeGreaterThan(ahead);
     expect(date).toBeLessThanOrEqual(Date.now());
@@ -167,7 +159,7 @@ describe('publishDistribution', () => {
     const dist = await ctx.db.distribution.findUniqueOrThrow({ where: { id: distributionId } });
     const stale = await publishDistribution(ctx, distributionId, { generation: dist.generation - 1 });
     expect(stale).toEqual({ skipped: true });
-    expect((await publishWhenAllowed(distributionId)).skipped).toBe(false);
+    expect((await publishDistributionNow(ctx, distributionId)).skipped).toBe(false);
   });
 
   it('holds a change while the debounce asks for a pause, and says until when', async () => {
@@ -179,6 +171,6 @@ describe('publishDistribution', () => {
     expect(held.skipped).toBe(true);
     expect(held.notBefore!.getTime()).toBeGreaterThanOrEqual(newest.updatedAt.getTime() + 60_000);
     expect(await ctx.db.package.count({ where: { distributionId, status: 'PROCESSING' } })).toBe(1);
-    expect((await publishWhenAllowed(distributionId)).skipped).toBe(false);
+    expect((await publishDistributionNow(ctx, distributionId)).skipped).toBe(false);
   });
 });

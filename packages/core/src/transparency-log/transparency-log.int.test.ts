@@ -26,7 +26,7 @@ import { signUp } from '../org/sign-up';
 import { ingestPackage } from '../package/ingest-package';
 import { stageUpload } from '../package/stage-upload';
 import { uploadPackage } from '../package/upload-package';
-import { publishDistribution } from '../publication/publish-distribution';
+import { publishDistributionNow } from '../publication/publish-distribution-now';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
 import { appendToLog } from './append-to-log';
@@ -66,7 +66,7 @@ async function publishOne(repo: string) {
   });
   await ingestPackage(ctx, pkg.id);
   const { distributionId } = await ctx.db.package.findUniqueOrThrow({ where: { id: pkg.id } });
-  const result = await publishDistribution(ctx, distributionId);
+  const result = await publishDistributionNow(ctx, distributionId);
   expect(result.skipped).toBe(false);
   const files = await ctx.db.publicationFile.findMany({ where: { publicationId: result.publicationId! } });
   const file = (path: string) => {
