@@ -7,6 +7,7 @@ import GitHubProvider from 'next-auth/providers/github';
 import type { Provider } from 'next-auth/providers/index';
 import { ipFromHeaders } from './client-ip';
 import { getCore } from './core';
+import { safeCallbackPath } from './safe-redirect';
 
 /** A session lasts 8 hours; the cookie is re-issued (sliding) whenever the dashboard reads the session. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -84,6 +85,10 @@ export function getAuthOptions(): NextAuthOptions {
     jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/sign-in', error: '/sign-in' },
     callbacks: {
+      // next-auth's default accepts any `url` starting with `/`, which a browser may read as another host.
+      async redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeCallbackPath(url, baseUrl)}`;
+      },
       async signIn({ user, account }) {
         if (account?.type !== 'oauth') return true;
         try {

@@ -1,5 +1,7 @@
 // Sign-in page.
 import Link from 'next/link';
+import { getCore } from '@/lib/core';
+import { safeCallbackPath } from '@/lib/safe-redirect';
 import { SignInForm } from './sign-in-form';
 
 export const metadata = { title: 'Sign in' };
@@ -10,8 +12,8 @@ export default async function SignInPage({
   searchParams: Promise<{ callbackUrl?: string; error?: string }>;
 }) {
   const { callbackUrl, error } = await searchParams;
-  // Only same-site paths: an open redirect would hand the session's first page to someone else.
-  const next = callbackUrl?.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/';
+  // Only same-origin paths: an open redirect would hand the session's first page to someone else.
+  const next = safeCallbackPath(callbackUrl, getCore().config.appUrl);
   return (
     <>
       <h1 className="text-xl font-semibold text-slate-900">Sign in to Pallet</h1>

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/field';
+import { safeCallbackPath } from '@/lib/safe-redirect';
 
 export function SignInForm({ next, initialError }: { next: string; initialError: string | null }) {
   const router = useRouter();
@@ -32,7 +33,8 @@ export function SignInForm({ next, initialError }: { next: string; initialError:
       );
       return;
     }
-    router.replace(next);
+    // Checked again here, against the origin the browser is actually on.
+    router.replace(safeCallbackPath(next, window.location.origin));
     router.refresh();
   }
 

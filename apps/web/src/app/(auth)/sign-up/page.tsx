@@ -1,5 +1,7 @@
 // Sign-up page: an account and its first org in one step.
 import Link from 'next/link';
+import { getCore } from '@/lib/core';
+import { safeCallbackPath } from '@/lib/safe-redirect';
 import { SignUpForm } from './sign-up-form';
 
 export const metadata = { title: 'Create an account' };
@@ -7,7 +9,7 @@ export const metadata = { title: 'Create an account' };
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
   // Only same-site paths (an invitation link, say): never an open redirect.
-  const after = next?.startsWith('/') && !next.startsWith('//') ? next : undefined;
+  const after = next ? safeCallbackPath(next, getCore().config.appUrl, '') || undefined : undefined;
   return (
     <>
       <h1 className="text-xl font-semibold text-slate-900">Create your Pallet account</h1>

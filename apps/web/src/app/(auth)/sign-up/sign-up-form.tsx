@@ -6,6 +6,7 @@ import { useActionState, useEffect, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Field, Input } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { safeCallbackPath } from '@/lib/safe-redirect';
 import { type SignUpState, signUpAction } from './actions';
 
 export function SignUpForm({ next }: { next?: string }) {
@@ -20,7 +21,8 @@ export function SignUpForm({ next }: { next?: string }) {
     signIn('credentials', { ...credentials, redirect: false }).then((r) => {
       if (cancelled) return;
       if (r?.ok && !r.error) {
-        router.replace(next ?? `/orgs/${state.org}/repos`);
+        const home = `/orgs/${state.org}/repos`;
+        router.replace(next ? safeCallbackPath(next, window.location.origin, home) : home);
         router.refresh();
       } else {
         setSignInError('Your account was created, but signing in failed. Sign in with your new password.');
