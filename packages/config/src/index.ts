@@ -60,6 +60,8 @@ export interface Config {
   maxUploadBytes: number;
   /** a .deb's data.tar may decompress to max(floorBytes, maxRatio × its compressed size) */
   debDataBomb: { floorBytes: number; maxRatio: number };
+  /** largest JSON (and sign-in form) body read before answering 413; checked before and while reading */
+  maxJsonBytes: number;
   authSecret: string;
   /** optional sign-in providers for the dashboard, each switched on by its environment variables */
   oauth: {
@@ -116,6 +118,11 @@ const envSchema = z.object({
     .positive()
     .default(256 * 1024 ** 2),
   PALLET_DEB_DATA_MAX_RATIO: z.coerce.number().positive().default(200),
+  PALLET_MAX_JSON_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 2),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   PALLET_GITHUB_CLIENT_ID: z.string().min(1).optional(),
   PALLET_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
@@ -297,6 +304,7 @@ export function loadConfig(
     signup: e.PALLET_SIGNUP,
     maxUploadBytes: e.PALLET_MAX_UPLOAD_BYTES,
     debDataBomb: { floorBytes: e.PALLET_DEB_DATA_BOMB_FLOOR_BYTES, maxRatio: e.PALLET_DEB_DATA_MAX_RATIO },
+    maxJsonBytes: e.PALLET_MAX_JSON_BYTES,
     authSecret,
     oauth: {
       github:

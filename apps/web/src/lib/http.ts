@@ -1,6 +1,8 @@
 // The HTTP side of the contract: JSON responses and the single mapping from domain errors to statuses.
 import { DomainError, type DomainErrorKind, InvalidRequest, RateLimited } from '@pallet/core';
 import { getCore } from './core';
+import { assertSafeValue } from './edge-input';
+import { readLimitedText } from './request-body';
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid_request: 400,
@@ -43,15 +45,22 @@ export function errorResponse(err: unknown): Response {
   );
 }
 
-/** Reads a JSON body; a malformed body is a 400 in the contract's shape. */
+/**
+ * Reads a JSON body: 413 over PALLET_MAX_JSON_BYTES (declared or streamed), 400 when malformed or when
+ * any string or key in it holds a NUL or an unpaired surrogate.
+ */
 export async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.includes('application/json')) {
     throw new InvalidRequest('Send a JSON body with Content-Type: application/json.');
   }
+  const text = await readLimitedText(request, getCore().config.maxJsonBytes);
+  let body: unknown;
   try {
-    return await request.json();
+    body = JSON.parse(text);
   } catch {
     throw new InvalidRequest('The request body is not valid JSON.');
   }
+  assertSafeValue(body, 'The JSON body');
+  return body;
 }

@@ -1,6 +1,8 @@
-// Wraps a route handler so every thrown error becomes the contract's error response.
+// Wraps a route handler so every thrown error becomes the contract's error response, and so that no
+// handler sees a URL with a malformed escape or a NUL in its path, parameters or query.
 import type { CoreContext } from '@pallet/core';
 import { getCore } from './core';
+import { assertSafeValue, assertValidRequestTarget } from './edge-input';
 import { errorResponse } from './http';
 
 type Params = Record<string, string | string[]>;
@@ -10,7 +12,10 @@ export function route<P extends Params>(
 ): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
   return async (request, context) => {
     try {
-      return await fn(request, await context.params, getCore());
+      assertValidRequestTarget(request.url);
+      const params = await context.params;
+      assertSafeValue(params, 'The URL path');
+      return await fn(request, params, getCore());
     } catch (err) {
       return errorResponse(err);
     }

@@ -11,7 +11,8 @@ export const listPackagesQuery = z.object({
   q: z.string().max(200).optional(),
   architecture: z.string().max(64).optional(),
   status: z.enum(['processing', 'published', 'failed', 'deleting']).optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  // Bounded so that the row offset stays an exact integer for the database.
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   per_page: z.coerce.number().int().min(1).max(500).default(50),
 });
 

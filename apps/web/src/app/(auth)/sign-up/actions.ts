@@ -4,6 +4,7 @@ import { DomainError, signUp } from '@pallet/core';
 import { headers } from 'next/headers';
 import { ipFromHeaders } from '@/lib/auth';
 import { getCore } from '@/lib/core';
+import { assertSafeValue } from '@/lib/edge-input';
 
 export type SignUpState =
   | { ok: true; org: string }
@@ -18,6 +19,7 @@ export async function signUpAction(_prev: SignUpState, form: FormData): Promise<
     org: String(form.get('org') ?? '').trim(),
   };
   try {
+    assertSafeValue(input, 'The form');
     const result = await signUp(getCore(), input, ip);
     return { ok: true, org: result.org.slug };
   } catch (err) {

@@ -3,6 +3,7 @@
 import { type Actor, type CoreContext, DomainError } from '@pallet/core';
 import { notFound, redirect } from 'next/navigation';
 import { getCore } from '@/lib/core';
+import { assertSafeValue } from '@/lib/edge-input';
 import { requireSessionActor } from '@/lib/session';
 
 export async function dashboardActor(): Promise<Actor> {
@@ -47,12 +48,18 @@ export async function loadOr404<T>(read: (core: CoreContext, actor: Actor) => Pr
 
 export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: string } | null;
 
-/** Runs a core change for a server action and answers in words: the domain message, or a safe sentence. */
+/**
+ * Runs a core change for a server action and answers in words: the domain message, or a safe sentence.
+ * `inputs` is everything the browser sent (form fields and bound arguments): checked like a JSON body
+ * of the REST API before anything reaches core.
+ */
 export async function act<T>(
+  inputs: unknown,
   change: (core: CoreContext, actor: Actor) => Promise<T>,
 ): Promise<{ ok: true; data: T } | { ok: false; error: string }> {
   const actor = await dashboardActor();
   try {
+    assertSafeValue(inputs, 'The form');
     return { ok: true, data: await change(getCore(), actor) };
   } catch (err) {
     return { ok: false, error: errorSentence(err) };

@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { act } from '../../_lib/dashboard';
 
 export async function acceptInvitationAction(token: string, _prev: string | null): Promise<string | null> {
-  const result = await act((core, actor) => acceptInvitation(core, actor, token));
+  const result = await act({ token }, (core, actor) => acceptInvitation(core, actor, token));
   if (!result.ok) return result.error;
   redirect(`/orgs/${result.data.org.slug}/repos`);
 }

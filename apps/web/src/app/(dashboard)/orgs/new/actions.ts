@@ -9,7 +9,9 @@ export type CreateOrgState = { error: string; slug: string; name: string } | nul
 export async function createOrgAction(_prev: CreateOrgState, form: FormData): Promise<CreateOrgState> {
   const slug = String(form.get('slug') ?? '').trim();
   const name = String(form.get('name') ?? '').trim();
-  const result = await act((core, actor) => createOrg(core, actor, { slug, ...(name ? { name } : {}) }));
+  const result = await act({ slug, name }, (core, actor) =>
+    createOrg(core, actor, { slug, ...(name ? { name } : {}) }),
+  );
   if (!result.ok) {
     const error = result.error.startsWith('slug:')
       ? 'The org’s URL name may use lowercase letters, digits and dashes, and must start with a letter or digit.'

@@ -2,8 +2,10 @@
 // are checked against the sign-in throttle first, so that an account+source or a source that must wait
 // gets 429 with Retry-After before any password is checked.
 import { assertSignInAllowed, RateLimited } from '@pallet/core';
+import type { NextRequest } from 'next/server';
 import NextAuth from 'next-auth';
 import { clientIp } from '@/lib/auth';
+import { screenAuthRequest } from '@/lib/auth-endpoint';
 import { getAuthOptions } from '@/lib/auth-options';
 import { getCore } from '@/lib/core';
 import { errorBody, json } from '@/lib/http';
@@ -47,10 +49,14 @@ async function limitCredentialSignIn(request: Request): Promise<Response | null>
   }
 }
 
-export async function GET(request: Request, context: Context): Promise<Response> {
-  return nextAuth()(request, context);
+export async function GET(request: NextRequest, context: Context): Promise<Response> {
+  const screened = await screenAuthRequest(request);
+  if (screened instanceof Response) return screened;
+  return nextAuth()(screened, context);
 }
 
-export async function POST(request: Request, context: Context): Promise<Response> {
-  return (await limitCredentialSignIn(request)) ?? nextAuth()(request, context);
+export async function POST(request: NextRequest, context: Context): Promise<Response> {
+  const screened = await screenAuthRequest(request);
+  if (screened instanceof Response) return screened;
+  return (await limitCredentialSignIn(screened)) ?? nextAuth()(screened, context);
 }

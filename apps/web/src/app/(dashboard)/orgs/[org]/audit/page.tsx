@@ -1,5 +1,5 @@
 // The audit log: who changed what, when and from where, newest first, with filters and CSV export.
-import { listAuditEvents } from '@pallet/core';
+import { isAuditEventId, listAuditEvents } from '@pallet/core';
 import { Download, ScrollText } from 'lucide-react';
 import Link from 'next/link';
 import { formatDate } from '@/components/format';
@@ -34,7 +34,7 @@ export default async function AuditPage({
   const { org } = await params;
   const sp = await searchParams;
   const action = actionFilter(sp.action);
-  const before = sp.before && /^\d{1,19}$/.test(sp.before) ? sp.before : undefined;
+  const before = sp.before && isAuditEventId(sp.before) ? sp.before : undefined;
   const loaded = await load((core, actor) =>
     listAuditEvents(core, actor, org, {
       limit: PAGE,

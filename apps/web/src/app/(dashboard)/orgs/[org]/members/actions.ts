@@ -14,7 +14,9 @@ export async function changeRoleAction(
   form: FormData,
 ): Promise<RoleState> {
   const role = String(form.get('role') ?? '');
-  const result = await act((core, actor) => changeMemberRole(core, actor, org, userId, { role }));
+  const result = await act({ org, userId, role }, (core, actor) =>
+    changeMemberRole(core, actor, org, userId, { role }),
+  );
   revalidatePath(`/orgs/${org}/members`);
   return result.ok
     ? { ok: true, message: `Role changed to ${result.data.role}.`, at: Date.now() }
@@ -22,7 +24,7 @@ export async function changeRoleAction(
 }
 
 export async function removeMemberAction(org: string, userId: string): Promise<ConfirmResult> {
-  const result = await act((core, actor) => removeMember(core, actor, org, userId));
+  const result = await act({ org, userId }, (core, actor) => removeMember(core, actor, org, userId));
   revalidatePath(`/orgs/${org}/members`);
   return result.ok ? { ok: true } : { ok: false, error: result.error };
 }
@@ -40,7 +42,7 @@ export async function createInvitationAction(
   const email = String(form.get('email') ?? '').trim();
   const role = String(form.get('role') ?? 'viewer');
   const days = Number(form.get('expiresInDays') ?? 7);
-  const result = await act((core, actor) =>
+  const result = await act({ org, email, role }, (core, actor) =>
     createInvitation(core, actor, org, { role, expiresInDays: days, ...(email ? { email } : {}) }),
   );
   revalidatePath(`/orgs/${org}/members`);
@@ -54,7 +56,7 @@ export async function createInvitationAction(
 }
 
 export async function revokeInvitationAction(org: string, id: string): Promise<ConfirmResult> {
-  const result = await act((core, actor) => revokeInvitation(core, actor, org, id));
+  const result = await act({ org, id }, (core, actor) => revokeInvitation(core, actor, org, id));
   revalidatePath(`/orgs/${org}/members`);
   return result.ok ? { ok: true } : { ok: false, error: result.error };
 }

@@ -22,7 +22,7 @@ export async function createTokenAction(
   const customer = String(form.get('customer') ?? '').trim();
   if (!name) return { ok: false, error: 'Give the token a name, e.g. “ci-deploy” or a customer’s name.' };
   if (scopes.length === 0) return { ok: false, error: 'Choose at least one scope.' };
-  const result = await act((core, actor) =>
+  const result = await act({ org, name, scopes, repos, expires, customer }, (core, actor) =>
     createToken(core, actor, org, {
       name,
       scopes,
@@ -37,7 +37,7 @@ export async function createTokenAction(
 }
 
 export async function revokeTokenAction(org: string, id: string): Promise<ConfirmResult> {
-  const result = await act((core, actor) => revokeToken(core, actor, org, id));
+  const result = await act({ org, id }, (core, actor) => revokeToken(core, actor, org, id));
   revalidatePath(`/orgs/${org}/tokens`);
   return result.ok ? { ok: true } : { ok: false, error: result.error };
 }

@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import { act } from '../../../../_lib/dashboard';
 
 export async function deletePackageAction(org: string, repo: string, id: string) {
-  const result = await act((core, actor) => deletePackage(core, actor, org, repo, id));
+  const result = await act({ org, repo, id }, (core, actor) => deletePackage(core, actor, org, repo, id));
   revalidatePath(`/orgs/${org}/repos/${repo}`);
   return result.ok ? { ok: true as const } : { ok: false as const, error: result.error };
 }

@@ -17,7 +17,7 @@ export async function createRepositoryAction(
     description: String(form.get('description') ?? '').trim(),
     keyAlgorithm: String(form.get('keyAlgorithm') ?? 'rsa4096'),
   };
-  const result = await act((core, actor) =>
+  const result = await act({ org, values }, (core, actor) =>
     createRepository(core, actor, org, {
       name: values.name,
       visibility: values.visibility,

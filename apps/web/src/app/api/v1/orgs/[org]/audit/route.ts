@@ -1,18 +1,17 @@
 // GET /api/v1/orgs/{org}/audit?limit=&before=
-import { InvalidRequest, listAuditEvents } from '@pallet/core';
+import { AUDIT_EVENT_ID_MAX, listAuditEvents } from '@pallet/core';
 import { requireActor } from '@/lib/auth';
+import { integerParam } from '@/lib/edge-input';
 import { json } from '@/lib/http';
 import { route, searchParams } from '@/lib/route';
 
 export const GET = route<{ org: string }>(async (request, { org }, core) => {
   const q = searchParams(request);
-  const limit = q.limit ? Number(q.limit) : 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-    throw new InvalidRequest('limit must be 1 to 500.');
-  if (q.before && !/^\d{1,19}$/.test(q.before)) throw new InvalidRequest('before must be an event id.');
+  const limit = integerParam(q.limit, 'limit', { min: 1n, max: 500n }) ?? 50n;
+  const before = integerParam(q.before, 'before', { min: 0n, max: AUDIT_EVENT_ID_MAX });
   const result = await listAuditEvents(core, await requireActor(request), org, {
-    limit,
-    before: q.before,
+    limit: Number(limit),
+    ...(before === undefined ? {} : { before: before.toString() }),
     action: q.action,
   });
   return json(result);

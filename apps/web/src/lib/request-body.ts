@@ -1,0 +1,54 @@
+// Reads a small request body (JSON, a sign-in form) with a byte cap: a declared Content-Length over the
+// cap is refused before a byte is read, a chunked body is counted while it streams. On refusal the rest
+// of the body is drained in the background (bounded), so the 413 goes out at once and the connection
+// stays usable instead of being reset under the client.
+import { TooLarge } from '@pallet/core';
+
+/** A refused body is read and thrown away up to this many bytes more; beyond that the stream is cancelled. */
+const DRAIN_LIMIT_BYTES = 256 * 1024 * 1024;
+
+function tooLarge(maxBytes: number): TooLarge {
+  return new TooLarge(`The request body exceeds the limit of ${maxBytes} bytes.`, 'body_too_large');
+}
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let drained = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      drained += value.byteLength;
+      if (drained > DRAIN_LIMIT_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+}
+
+/** The body as UTF-8 text, at most `maxBytes` bytes; throws TooLarge (413) beyond that. */
+export async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    void drain(reader);
+    throw tooLarge(maxBytes);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      chunks.length = 0;
+      void drain(reader);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
