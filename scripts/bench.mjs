@@ -106,7 +106,8 @@ console.log(
     `${loadavg()[0].toFixed(1)} at the end, ${Math.round((Date.now() - started) / 1000)} s in all.`,
 );
 console.log(
-  'Time of a Pallet figure = publishDistribution (and ingestPackage for an added package): the worker time. ' +
+  'Time of a Pallet figure = publishDistribution (and ingestPackage for an added package): the worker time; ' +
+    'for "api:" rows, wall time from an upload\'s HTTP answer until the served index lists it. ' +
     "Ratio = Pallet / reference (below 1 = faster). Peak RSS = the process's peak resident memory during " +
     'the step (kernel VmHWM, reset when the step starts); "from" = its resident memory at that moment.',
 );
