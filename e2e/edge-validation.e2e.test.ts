@@ -7,6 +7,7 @@ import net from 'node:net';
 import { PalletClient } from '@pallet/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRouteOperations } from '../test/route-inventory';
+import { launchChromium } from './support/browser';
 import { retryStaleConnections } from './support/fetch-retry';
 import { type RunningPallet, startPallet } from './support/server';
 import { signInWithPassword } from './support/session';
@@ -333,6 +334,31 @@ describe('next-auth endpoints', () => {
     const res = await credentialsPost({ email: EMAIL, password: PASSWORD });
     expect(res.status).toBe(200);
     expect(res.headers.getSetCookie().some((c) => c.includes('session-token='))).toBe(true);
+  });
+});
+
+describe('dashboard server actions', () => {
+  it('refuse a NUL typed into a form (in Chromium) with a clear message, and create nothing', async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ baseURL: pallet.baseUrl });
+      const [name, value] = cookie.split('=') as [string, string];
+      await context.addCookies([{ name, value, url: pallet.baseUrl }]);
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto(`/orgs/${ORG}/tokens`);
+      await page.locator('#token-name').fill('ci');
+      // A user cannot type NUL; a page script (or a crafted request) can put one in the field.
+      await page.locator('#token-customer').evaluate((el) => {
+        (el as HTMLInputElement).value = 'acme\u0000corp';
+      });
+      await page.getByRole('button', { name: 'Create token' }).click();
+      await page.getByText('contains a NUL character').waitFor();
+      const list = await fetch(api(`/orgs/${ORG}/tokens`), { headers: { authorization: `Bearer ${token}` } });
+      expect(await list.text()).not.toContain('"ci"');
+    } finally {
+      await browser.close();
+    }
   });
 });
 

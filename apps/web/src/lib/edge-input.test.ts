@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   assertSafeValue,
   assertValidRequestTarget,
-  decodePathSegments,
   integerParam,
   requestTargetProblem,
   unsafeTextReason,
@@ -79,17 +78,6 @@ describe('assertValidRequestTarget', () => {
 
   it('ignores a fragment', () => {
     expect(requestTargetProblem('/x#%ZZ')).toBeNull();
-  });
-});
-
-describe('decodePathSegments', () => {
-  it('decodes each segment on its own, so an encoded slash stays inside its segment', () => {
-    expect(decodePathSegments('/dl/a%20b/c%2Fd/')).toEqual(['dl', 'a b', 'c/d', '']);
-    expect(decodePathSegments('/')).toEqual([]);
-  });
-  it('answers 400 for bad escapes and NUL', () => {
-    expect(() => decodePathSegments('/dl/%E0%A4%A')).toThrow(InvalidRequest);
-    expect(() => decodePathSegments('/dl/a%00')).toThrow(InvalidRequest);
   });
 });
 

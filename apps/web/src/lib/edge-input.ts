@@ -1,8 +1,8 @@
 // Input checks at the HTTP edge, before anything reaches a decoder or the database: PostgreSQL refuses
 // NUL in text (the query fails, so the client would see a 500), an unpaired UTF-16 surrogate cannot be
 // encoded as UTF-8 (it would be stored as U+FFFD, silently changing the input), and a malformed
-// percent-escape is not a URL at all (RFC 3986 §2.1). Pure functions: the custom server, the route
-// wrapper, the next-auth route and the dashboard's server actions all call these.
+// percent-escape is not a URL at all (RFC 3986 §2.1). Pure functions: the web server's first check of
+// every request, the route wrapper, the next-auth route and the dashboard's server actions call these.
 import { InvalidRequest } from '@pallet/core';
 
 // With the `u` flag a well-formed surrogate pair is one code point, so this matches only unpaired halves.
@@ -56,16 +56,6 @@ export function decodeComponent(raw: string, where: string): string {
 }
 
 /**
- * Decodes a URL path into its segments (`/dl/a%20b/c` → `['dl', 'a b', 'c']`), answering 400 for a
- * malformed escape or a NUL. Empty segments are kept so that callers can refuse `//` themselves.
- */
-export function decodePathSegments(rawPath: string): string[] {
-  const path = rawPath.startsWith('/') ? rawPath.slice(1) : rawPath;
-  if (path === '') return [];
-  return path.split('/').map((segment) => decodeComponent(segment, 'The URL path'));
-}
-
-/**
  * Checks a request target as it arrived on the wire (`/path?query`, or an absolute URL): every path
  * segment and every query name and value must decode, as UTF-8, to text without NUL. Throws a 400.
  */
@@ -79,7 +69,7 @@ export function assertValidRequestTarget(target: string): void {
   if (hash !== -1) rest = rest.slice(0, hash);
   const q = rest.indexOf('?');
   const path = q === -1 ? rest : rest.slice(0, q);
-  decodePathSegments(path);
+  for (const segment of path.split('/')) decodeComponent(segment, 'The URL path');
   if (q === -1) return;
   for (const pair of rest.slice(q + 1).split('&')) {
     if (pair === '') continue;
