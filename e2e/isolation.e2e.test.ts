@@ -52,6 +52,11 @@ interface Endpoint {
 // Every endpoint of api-v1 and issue 4. A new route file or method fails the test until it is listed here.
 const ENDPOINTS: Endpoint[] = [
   { route: 'health', method: 'GET', need: 'public', path: () => '/health' },
+  { route: 'log/checkpoint', method: 'GET', need: 'public', path: () => '/log/checkpoint' },
+  { route: 'log/key', method: 'GET', need: 'public', path: () => '/log/key' },
+  { route: 'log/proof', method: 'GET', need: 'public', path: () => `/log/proof?sha256=${'0'.repeat(64)}` },
+  { route: 'log/consistency', method: 'GET', need: 'public', path: () => '/log/consistency?from=0&to=0' },
+  { route: 'log/entries', method: 'GET', need: 'public', path: () => '/log/entries?start=0&end=1' },
   { route: 'signup', method: 'POST', need: 'public', path: () => '/signup' },
   { route: 'me', method: 'GET', need: 'self', path: () => '/me' },
   {

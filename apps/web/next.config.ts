@@ -34,6 +34,7 @@ const config: NextConfig = {
     '@pallet/openpgp',
     '@pallet/storage',
     '@pallet/jobs',
+    '@pallet/tlog',
   ],
   serverExternalPackages: [
     'argon2',

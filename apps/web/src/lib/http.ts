@@ -24,6 +24,14 @@ export function json(data: unknown, status = 200, headers: Record<string, string
   });
 }
 
+/** A plain-text answer (signed notes, verifier keys), never cached: it changes with every publication. */
+export function text(body: string, status = 200): Response {
+  return new Response(body, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' },
+  });
+}
+
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
