@@ -3,12 +3,20 @@
 // Credentials come from PALLET_TOKEN, the server from PALLET_URL (default http://localhost:3000).
 import { parseArgs } from 'node:util';
 import { ApiError, PalletClient } from '@pallet/api-client';
+import { defaultStatePath } from './log-state';
+import { verifyIndex } from './verify-index';
 
 const USAGE = `usage:
   pallet push ORG/REPO DISTRIBUTION FILE... [--component main] [--overwrite] [--no-wait]
   pallet packages ORG/REPO [--distribution D] [--q TEXT]
   pallet setup ORG/REPO DISTRIBUTION
-environment: PALLET_TOKEN (required), PALLET_URL (default http://localhost:3000)`;
+  pallet verify ORG/REPO DISTRIBUTION [--base-url URL | --file PATH] [--format deb|rpm]
+                [--log-key VKEY] [--state FILE]
+      proves the served InRelease/repomd.xml is in Pallet's transparency log, under a checkpoint
+      signed by the log key (pinned on first use) and consistent with the last one seen.
+      exit 0 proved, 1 error, 3 not in the log (split view?), 4 log fork, 5 untrusted checkpoint
+environment: PALLET_TOKEN (required, except for verify with --format and --base-url/--file),
+             PALLET_URL (default http://localhost:3000), PALLET_VERIFY_STATE (verify's state file)`;
 
 function splitRepo(value: string | undefined): [string, string] {
   const [org, repo, extra] = (value ?? '').split('/');
@@ -32,6 +40,11 @@ export async function runCli(
       'no-wait': { type: 'boolean', default: false },
       distribution: { type: 'string' },
       q: { type: 'string' },
+      'base-url': { type: 'string' },
+      file: { type: 'string' },
+      format: { type: 'string' },
+      'log-key': { type: 'string' },
+      state: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -41,8 +54,32 @@ export async function runCli(
     return command ? 0 : 2;
   }
   const token = env.PALLET_TOKEN;
+  const server = (env.PALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  if (command === 'verify') {
+    const [org, repo] = splitRepo(rest[0]);
+    if (!rest[1]) throw new UsageError('verify needs DISTRIBUTION');
+    const format = values.format;
+    if (format !== undefined && format !== 'deb' && format !== 'rpm')
+      throw new UsageError('--format is deb or rpm');
+    return verifyIndex(
+      {
+        org,
+        repo,
+        distribution: rest[1],
+        server,
+        client: new PalletClient(server, token),
+        token,
+        baseUrl: values['base-url'],
+        file: values.file,
+        format,
+        logKey: values['log-key'],
+        statePath: values.state ?? env.PALLET_VERIFY_STATE ?? defaultStatePath(env),
+      },
+      out,
+    );
+  }
   if (!token) throw new UsageError('PALLET_TOKEN is not set');
-  const client = new PalletClient((env.PALLET_URL ?? 'http://localhost:3000').replace(/\/+$/, ''), token);
+  const client = new PalletClient(server, token);
   if (command === 'push') {
     const [target, distribution, ...files] = rest;
     const [org, repo] = splitRepo(target);

@@ -49,6 +49,14 @@ export interface SetupInfo {
   script: string;
 }
 
+export interface LogInclusionProof {
+  leafIndex: number;
+  treeSize: number;
+  /** base64 entry bytes */
+  leaf: string;
+  auditPath: string[];
+}
+
 export class PalletClient {
   constructor(
     readonly baseUrl: string,
@@ -80,6 +88,42 @@ export class PalletClient {
       throw new ApiError(res.status, data?.error?.code ?? 'unknown', data?.error?.message ?? res.statusText);
     }
     return { status: res.status, data: data as T };
+  }
+
+  /** GET of a text/plain endpoint (signed notes, keys); errors as for request(). */
+  async requestText(path: string): Promise<string> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await fetch(`${this.baseUrl}/api/v1${path}`, { headers });
+    const text = await res.text();
+    if (!res.ok) {
+      let error: { code?: string; message?: string } | undefined;
+      try {
+        error = JSON.parse(text)?.error;
+      } catch {}
+      throw new ApiError(res.status, error?.code ?? 'unknown', error?.message ?? res.statusText);
+    }
+    return text;
+  }
+
+  async logCheckpoint(): Promise<string> {
+    return this.requestText('/log/checkpoint');
+  }
+
+  async logKey(): Promise<string> {
+    return (await this.requestText('/log/key')).trim();
+  }
+
+  async logInclusionProof(sha256: string, treeSize?: number) {
+    const qs = new URLSearchParams({
+      sha256,
+      ...(treeSize === undefined ? {} : { treeSize: String(treeSize) }),
+    });
+    return (await this.request<LogInclusionProof>('GET', `/log/proof?${qs}`)).data;
+  }
+
+  async logConsistencyProof(from: number, to: number) {
+    return (await this.request<{ proof: string[] }>('GET', `/log/consistency?from=${from}&to=${to}`)).data;
   }
 
   async signup(email: string, password: string, org: string) {
