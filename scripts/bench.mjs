@@ -22,6 +22,7 @@ const apiOnly = args.has('--api');
 const scenarios = [];
 if (!apiOnly) {
   scenarios.push({ name: 'deb', file: 'bench/scenarios/deb.ts', sizes: quick ? '1000' : '1000,10000' });
+  scenarios.push({ name: 'tlog', file: 'bench/scenarios/tlog.ts', sizes: quick ? '10000' : '100000' });
   if (has('rpmbuild')) {
     scenarios.push({
       name: 'rpm',

@@ -1,7 +1,7 @@
 // Appends entries to the transparency log and signs the new checkpoint, inside the caller's transaction.
 // One append at a time (a transaction-scoped advisory lock), reading only the O(log n) frontier nodes.
 import type { Tx } from '@pallet/db';
-import { appendLeaves, formatCheckpoint, hashLeaf, nodeKey, rangeNodes, signNote } from '@pallet/tlog';
+import { appendLeaves, formatCheckpoint, hashLeaf, rangeNodes, signNote } from '@pallet/tlog';
 import type { CoreContext } from '../context/core-context';
 import { loadLogSigner } from './load-log-signer';
 
@@ -20,6 +20,27 @@ export interface SignedCheckpoint {
   note: string;
 }
 
+/**
+ * The tree size and its frontier (the complete subtrees covering [0, size), largest first) in one round
+ * trip: for each bit b set in the size, the node at level b with index (size >> b) - 1. Run after the
+ * lock, so its snapshot includes every earlier append.
+ */
+async function readFrontier(tx: Tx): Promise<{ size: number; frontier: Uint8Array[] }> {
+  const rows = await tx.$queryRaw<{ size: number; level: number | null; hash: Uint8Array | null }[]>`
+    WITH s AS (SELECT COALESCE(MAX("index") + 1, 0)::int AS size FROM "TransparencyLogEntry"),
+         ids AS (SELECT b AS level, (s.size >> b) - 1 AS idx FROM s, generate_series(0, 30) AS b
+                  WHERE (s.size >> b) & 1 = 1)
+    SELECT s.size, n.level, n.hash
+      FROM s LEFT JOIN ids ON true
+      LEFT JOIN "TransparencyLogNode" n ON n.level = ids.level AND n."index" = ids.idx
+     ORDER BY n.level DESC NULLS LAST`;
+  const size = rows[0]?.size ?? 0;
+  const expected = rangeNodes({ start: 0, end: size });
+  const found = rows.filter((r) => r.level !== null);
+  if (found.length !== expected.length) throw new Error('transparency log frontier nodes are missing');
+  return { size, frontier: found.map((r) => new Uint8Array(r.hash!)) };
+}
+
 export async function appendToLog(
   ctx: CoreContext,
   tx: Tx,
@@ -27,47 +48,37 @@ export async function appendToLog(
 ): Promise<SignedCheckpoint> {
   const signer = await loadLogSigner(ctx);
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOG_LOCK[0]}::int, ${LOG_LOCK[1]}::int)`;
-  const last = await tx.transparencyLogEntry.aggregate({ _max: { index: true } });
-  const size = (last._max.index ?? -1) + 1;
+  const { size, frontier } = await readFrontier(tx);
   if (entries.length === 0) {
     const existing = await tx.transparencyLogCheckpoint.findUnique({ where: { treeSize: size } });
     if (existing) return existing;
   }
-  const frontierIds = rangeNodes({ start: 0, end: size });
-  const stored = frontierIds.length
-    ? await tx.transparencyLogNode.findMany({ where: { OR: frontierIds.map((id) => ({ ...id })) } })
-    : [];
-  const byKey = new Map(stored.map((n) => [nodeKey(n), new Uint8Array(n.hash)]));
-  const frontier = frontierIds.map((id) => {
-    const hash = byKey.get(nodeKey(id));
-    if (!hash) throw new Error(`transparency log node ${nodeKey(id)} is missing`);
-    return hash;
-  });
   const grown = appendLeaves(
     size,
     frontier,
     entries.map((e) => hashLeaf(e.entry)),
   );
-  if (entries.length) {
-    await tx.transparencyLogEntry.createMany({
-      data: entries.map((e, i) => ({
-        index: size + i,
-        sha256: e.sha256,
-        entry: Buffer.from(e.entry),
-        publicationId: e.publicationId ?? null,
-      })),
-    });
-    await tx.transparencyLogNode.createMany({
-      data: grown.nodes.map((n) => ({ level: n.level, index: n.index, hash: Buffer.from(n.hash) })),
-    });
-  }
   const note = signNote(
     formatCheckpoint({ origin: signer.name, treeSize: grown.size, rootHash: grown.rootHash, extensions: [] }),
     [signer],
   );
   const checkpoint = { treeSize: grown.size, rootHash: grown.rootHash, note };
-  await tx.transparencyLogCheckpoint.create({
-    data: { treeSize: checkpoint.treeSize, rootHash: Buffer.from(checkpoint.rootHash), note },
-  });
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  // Entries, nodes and checkpoint in one statement: a publication waits on as few round trips as possible.
+  await tx.$executeRaw`
+    WITH e AS (
+      INSERT INTO "TransparencyLogEntry" ("index", "sha256", "entry", "publicationId")
+      SELECT i, s, decode(b, 'hex'), p
+        FROM unnest(${entries.map((_, i) => size + i)}::int[], ${entries.map((e) => e.sha256)}::text[],
+                    ${entries.map((e) => hex(e.entry))}::text[], ${entries.map((e) => e.publicationId ?? null)}::text[])
+             AS t(i, s, b, p)
+    ), n AS (
+      INSERT INTO "TransparencyLogNode" ("level", "index", "hash")
+      SELECT l, i, decode(h, 'hex')
+        FROM unnest(${grown.nodes.map((n) => n.level)}::int[], ${grown.nodes.map((n) => n.index)}::int[],
+                    ${grown.nodes.map((n) => hex(n.hash))}::text[]) AS t(l, i, h)
+    )
+    INSERT INTO "TransparencyLogCheckpoint" ("treeSize", "rootHash", "note")
+    VALUES (${checkpoint.treeSize}, decode(${hex(checkpoint.rootHash)}, 'hex'), ${note})`;
   return checkpoint;
 }

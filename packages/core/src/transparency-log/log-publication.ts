@@ -27,44 +27,59 @@ export function commitToNames(
     .digest('hex');
 }
 
+interface SignedIndexRow {
+  path: string;
+  sha256: string;
+  format: string;
+  distribution: string;
+  org: string;
+  repo: string;
+  visibility: string;
+  publishedAt: Date;
+}
+
 export async function logPublication(
   ctx: CoreContext,
   tx: Tx,
   input: { publicationId: string; keyFingerprints: string[] },
 ) {
-  const publication = await tx.publication.findUniqueOrThrow({
-    where: { id: input.publicationId },
-    include: { distribution: { include: { repository: { include: { org: true } } } } },
-  });
-  const dist = publication.distribution;
-  const repo = dist.repository;
-  const files = await tx.publicationFile.findMany({
-    where: { publicationId: publication.id, immutable: false },
-    select: { path: true, sha256: true },
-    orderBy: { path: 'asc' },
-  });
-  const format = dist.format === 'DEB' ? ('deb' as const) : ('rpm' as const);
-  const repository = `${repo.org.slug}/${repo.slug}`;
-  const publishedAt = publication.publishedAt ?? publication.createdAt;
+  // One round trip: the publication's signed index files with the names its entries need.
+  const files = await tx.$queryRaw<SignedIndexRow[]>`
+    SELECT f.path, f.sha256, d.format::text AS format, d.name AS distribution, o.slug AS org, r.slug AS repo,
+           r.visibility::text AS visibility, COALESCE(p."publishedAt", p."createdAt") AS "publishedAt"
+      FROM "PublicationFile" f
+      JOIN "Publication" p ON p.id = f."publicationId"
+      JOIN "Distribution" d ON d.id = p."distributionId"
+      JOIN "Repository" r ON r.id = d."repositoryId"
+      JOIN "Org" o ON o.id = r."orgId"
+     WHERE f."publicationId" = ${input.publicationId} AND f.immutable = false
+     ORDER BY f.path`;
   const entries = files.flatMap((f) => {
     const match = SIGNED_INDEX.exec(f.path);
     if (!match) return [];
     const file = match[1] ?? match[2]!;
+    const format = f.format === 'DEB' ? ('deb' as const) : ('rpm' as const);
+    const repository = `${f.org}/${f.repo}`;
     const names =
-      repo.visibility === 'PRIVATE'
+      f.visibility === 'PRIVATE'
         ? {
-            commitment: commitToNames(ctx, { repository, format, distribution: dist.name, sha256: f.sha256 }),
+            commitment: commitToNames(ctx, {
+              repository,
+              format,
+              distribution: f.distribution,
+              sha256: f.sha256,
+            }),
           }
-        : { repository, distribution: dist.name };
+        : { repository, distribution: f.distribution };
     return [
       {
         sha256: f.sha256,
-        publicationId: publication.id,
+        publicationId: input.publicationId,
         entry: formatLogEntry({
           sha256: f.sha256,
           file,
           format,
-          publishedAt,
+          publishedAt: f.publishedAt,
           keyFingerprints: input.keyFingerprints,
           ...names,
         }),
