@@ -22,7 +22,10 @@ export function readControlFromTar(tarBytes: Uint8Array, maxControlBytes: number
         `${label} holds the control file more than once, so the package's metadata is ambiguous.`,
       );
     }
-    if (entry.kind !== 'file') throw corrupt(`${label} has a control entry that is not a regular file.`);
+    // GNU tar extracts a "file" whose name ends in "/" as a directory (old tar convention).
+    if (entry.kind !== 'file' || entry.path.endsWith('/')) {
+      throw corrupt(`${label} has a control entry that is not a regular file.`);
+    }
     if (entry.size > maxControlBytes) {
       throw corrupt(`The control file is larger than the ${maxControlBytes}-byte limit.`);
     }

@@ -70,6 +70,11 @@ describe('parseDeb reads the control member as dpkg-deb does', () => {
     }
   });
 
+  it('refuses a control entry whose name ends in a slash (GNU tar makes it a directory)', async () => {
+    const controlTar = await tarOfEntries([{ name: './control/', content: HELLO_CONTROL }]);
+    await expectRejection(await debWithControlTar(controlTar), 'corrupt', /not a regular file/);
+  });
+
   it('refuses member names that climb out with ..', async () => {
     const controlTar = await tarOfEntries([
       { name: './control', content: HELLO_CONTROL },
