@@ -162,6 +162,16 @@ describe('uploads whose metadata lies are refused with 422 and store nothing', (
       'debian/bookworm',
       /data.tar.gz is not a valid tar archive/,
     );
+    const zst = execFileSync('zstd', ['-q', '-c', '--check'], {
+      input: await tarOf({ './usr/share/x/blob': randomBytes(300_000) }),
+    });
+    zst[zst.length >> 1] = (zst[zst.length >> 1] ?? 0) ^ 0x01;
+    await expectRefused(
+      await handmadeDeb({ dataName: 'data.tar.zst', data: zst }),
+      'bad-checksum.deb',
+      'debian/bookworm',
+      /data.tar.zst does not match its zstd checksum/,
+    );
     const xzHoldingGzip = gzipSync(await tarOf({ a: 'b' }));
     await expectRefused(
       await handmadeDeb({ dataName: 'data.tar.xz', data: xzHoldingGzip }),

@@ -46,6 +46,7 @@ const config: NextConfig = {
     '@napi-rs/lzma',
     'lzma-native',
     'fzstd',
+    'xxhash-wasm',
     'tar-stream',
     'openpgp',
     'busboy',

@@ -5,6 +5,7 @@ import { Readable, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import lzma from 'lzma-native';
+import xxhash, { type XXHashAPI } from 'xxhash-wasm';
 import type { DebCompression } from './compression';
 import { corrupt, DebFormatError } from './errors';
 import { ZstdFrameGuard } from './zstd-frames';
@@ -61,11 +62,18 @@ function describeLzmaError(label: string, format: string) {
   };
 }
 
+let xxhashApi: Promise<XXHashAPI> | undefined;
+
 async function* unzstdStream(input: AsyncIterable<Uint8Array>, label: string): AsyncGenerator<Uint8Array> {
+  xxhashApi ??= xxhash();
+  const { create64 } = await xxhashApi;
   const guard = new ZstdFrameGuard(ZSTD_WINDOW_LIMIT);
   let out: Uint8Array[] = [];
+  let frameHash = create64(0n);
   const decoder = new ZstdDecompress((part) => {
-    if (part.length > 0) out.push(part.slice());
+    if (part.length === 0) return;
+    frameHash.update(part);
+    out.push(part.slice());
   });
   const check = (problem: string | undefined) => {
     if (problem === 'truncated') throw corrupt(`${label} is truncated.`);
@@ -82,7 +90,17 @@ async function* unzstdStream(input: AsyncIterable<Uint8Array>, label: string): A
   };
   for await (const chunk of input) {
     check(guard.push(chunk));
-    push(chunk, false);
+    // Push frame by frame: once a frame's last bytes are in, fzstd has emitted all its content.
+    let start = 0;
+    for (const { end, checksum } of guard.takeFrameEnds()) {
+      push(chunk.subarray(start, end), false);
+      start = end;
+      if (checksum !== undefined && Number(frameHash.digest() & 0xffffffffn) !== checksum) {
+        throw corrupt(`${label} does not match its zstd checksum.`);
+      }
+      frameHash = create64(0n);
+    }
+    if (start < chunk.length) push(chunk.subarray(start), false);
     yield* out;
     out = [];
   }

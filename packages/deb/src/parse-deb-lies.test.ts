@@ -1,6 +1,7 @@
 // Packages whose metadata would say one thing to Pallet and another to dpkg, and data members that
 // are not what their name claims: each must be refused (DebFormatError `corrupt`, i.e. HTTP 422).
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -220,6 +221,38 @@ describe('parseDeb checks that data.tar decompresses to a valid tar', () => {
       'corrupt',
       /data.tar.zst is truncated/,
     );
+  });
+
+  it('refuses a data.tar.zst whose content checksum does not match, as zstd itself does', async () => {
+    const tar = await tarOf({ './usr/share/x/blob': randomBytes(300_000) });
+    const zst = execFileSync('zstd', ['-q', '-c', '--check'], { input: tar });
+    // Random content is stored in raw blocks: a flipped byte there decodes, only the checksum differs.
+    zst[zst.length >> 1] = (zst[zst.length >> 1] ?? 0) ^ 0x01;
+    expect(() =>
+      execFileSync('zstd', ['-q', '-t'], { input: zst, stdio: ['pipe', 'ignore', 'ignore'] }),
+    ).toThrow();
+    await expectRejection(
+      await handmadeDeb({ dataName: 'data.tar.zst', data: zst }),
+      'corrupt',
+      /data.tar.zst does not match its zstd checksum/,
+    );
+  });
+
+  it('accepts a data.tar.zst made of several frames, with and without checksums', async () => {
+    const tar = await tarOf({
+      './usr/share/x/blob': randomBytes(300_000),
+      './usr/share/x/text': 'a'.repeat(9999),
+    });
+    const cut = 123_457;
+    const zst = Buffer.concat([
+      execFileSync('zstd', ['-q', '-c', '--check'], { input: tar.subarray(0, cut) }),
+      execFileSync('zstd', ['-q', '-c', '--no-check'], { input: tar.subarray(cut, cut + 1000) }),
+      execFileSync('zstd', ['-q', '-c', '--check'], { input: tar.subarray(cut + 1000) }),
+    ]);
+    for (const size of [1, 4093, 65536]) {
+      const pkg = await parseDeb(chunked(await handmadeDeb({ dataName: 'data.tar.zst', data: zst }), size));
+      expect(pkg.dataCompression).toBe('zstd');
+    }
   });
 
   it('refuses a compressed data member that decompresses to something other than a tar', async () => {

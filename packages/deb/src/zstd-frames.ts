@@ -60,13 +60,24 @@ export function checkZstdFrames(
 /** zstd's largest block (Block_Maximum_Size); a bigger block header is invalid. */
 const MAX_BLOCK_SIZE = 128 * 1024;
 
+/** Where a zstd frame ended inside the chunk last pushed, and its content checksum if it has one. */
+export interface ZstdFrameEnd {
+  end: number;
+  /** The low 32 bits of the XXH64 of the frame's content, when the frame carries a checksum. */
+  checksum: number | undefined;
+}
+
 /**
  * The same walk as checkZstdFrames over a stream, chunk by chunk, holding at most one frame
  * header: used for data.tar.zst, which is checked while it streams and never buffered.
  * `push` returns the first problem found; after a problem the guard must not be used again.
+ * After each push, `takeFrameEnds` tells where frames ended, so their checksums can be checked
+ * (fzstd does not check them).
  */
 export class ZstdFrameGuard {
   private readonly pending: number[] = [];
+  private frameEnds: ZstdFrameEnd[] = [];
+  private cursor = 0;
   private need = 4;
   private skip = 0;
   private onBytes: (bytes: Uint8Array) => ZstdFrameProblem | undefined = (b) => this.readMagic(b);
@@ -83,6 +94,7 @@ export class ZstdFrameGuard {
         const take = Math.min(this.skip, bytes.length - index);
         this.skip -= take;
         index += take;
+        this.cursor = index;
         if (this.skip === 0) this.afterSkip?.();
         continue;
       }
@@ -92,11 +104,19 @@ export class ZstdFrameGuard {
       if (this.pending.length === this.need) {
         const field = Uint8Array.from(this.pending);
         this.pending.length = 0;
+        this.cursor = index;
         const problem = this.onBytes(field);
         if (problem) return problem;
       }
     }
     return undefined;
+  }
+
+  /** The frames that ended in the chunks pushed since the last call, in order. */
+  takeFrameEnds(): ZstdFrameEnd[] {
+    const ends = this.frameEnds;
+    this.frameEnds = [];
+    return ends;
   }
 
   /** Call at the end of the stream: it must end after a complete frame. */
@@ -168,7 +188,14 @@ export class ZstdFrameGuard {
     const last = (header & 1) === 1;
     return this.skipThen(type === 1 ? 1 : size, () => {
       if (!last) this.expect(3, (block) => this.readBlockHeader(block));
-      else this.skipThen(this.checksumFlag ? 4 : 0, () => this.toFrameStart());
+      else if (this.checksumFlag) this.expect(4, (sum) => this.endFrame(readLE(sum, 0, 4)));
+      else this.endFrame(undefined);
     });
+  }
+
+  private endFrame(checksum: number | undefined): undefined {
+    this.frameEnds.push({ end: this.cursor, checksum });
+    this.toFrameStart();
+    return undefined;
   }
 }
