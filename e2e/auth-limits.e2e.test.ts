@@ -260,6 +260,11 @@ describe('without trusted proxies (the default)', () => {
     expect(demote.status).toBe(200);
     expect((await adminAction()).status).toBe(403);
     expect((await api(pallet, memberToken, 'GET', `/orgs/${acme.org}/tokens`)).status).toBe(403);
+    const listed = await api(pallet, acme.token, 'GET', `/orgs/${acme.org}/tokens`);
+    expect(listed.body.find((t: { name: string }) => t.name === 'member admin')).toMatchObject({
+      scopes: ['org:admin'],
+      effectiveScopes: ['repo:write'],
+    });
     // What a publisher may do still works.
     expect((await api(pallet, memberToken, 'GET', `/orgs/${acme.org}/repos`)).status).toBe(200);
 

@@ -52,6 +52,7 @@ export * from './token/authenticate-token';
 export * from './token/create-token';
 export * from './token/list-tokens';
 export * from './token/revoke-token';
+export * from './token/token-view';
 export * from './transparency-log/append-to-log';
 export * from './transparency-log/get-log-checkpoint';
 export * from './transparency-log/list-log-entries';

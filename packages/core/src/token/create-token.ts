@@ -7,6 +7,7 @@ import { authorizeOrg } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { InvalidRequest, NotFound } from '../errors/domain-errors';
 import { displayPrefixOf, generateTokenSecret, hashTokenSecret } from './token-secret';
+import { loadTokenCreators, type TokenView, toTokenView } from './token-view';
 
 export const createTokenInput = z.object({
   name: z.string().trim().min(1).max(100),
@@ -16,42 +17,6 @@ export const createTokenInput = z.object({
   customer: z.string().trim().min(1).max(200).optional(),
 });
 export type CreateTokenInput = z.infer<typeof createTokenInput>;
-
-export interface TokenView {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  repos: string[];
-  customer: string | null;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-  /** the member whose rights bound the token; null once that user no longer exists */
-  createdBy: { id: string; email: string } | null;
-}
-
-export function toTokenView(
-  t: ApiToken,
-  repoSlugs: Map<string, string>,
-  creatorEmails: Map<string, string>,
-): TokenView {
-  const creatorEmail = t.createdById ? creatorEmails.get(t.createdById) : undefined;
-  return {
-    id: t.id,
-    name: t.name,
-    prefix: t.displayPrefix,
-    scopes: t.scopes,
-    repos: t.repositoryIds.map((id) => repoSlugs.get(id) ?? id),
-    customer: t.customer,
-    expiresAt: t.expiresAt?.toISOString() ?? null,
-    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
-    revokedAt: t.revokedAt?.toISOString() ?? null,
-    createdAt: t.createdAt.toISOString(),
-    createdBy: creatorEmail ? { id: t.createdById!, email: creatorEmail } : null,
-  };
-}
 
 /** Inserts a token inside an existing transaction (sign-up uses this for the first org:admin token). */
 export async function insertToken(
@@ -120,13 +85,9 @@ export async function createToken(
       customer: input.customer,
     }),
   );
-  const creator = token.createdById
-    ? await ctx.db.user.findUnique({ where: { id: token.createdById }, select: { id: true, email: true } })
-    : null;
-  const view = toTokenView(
-    token,
-    new Map(repos.map((r) => [r.id, r.slug])),
-    new Map(creator ? [[creator.id, creator.email]] : []),
-  );
+  const view = toTokenView(token, {
+    repoSlugs: new Map(repos.map((r) => [r.id, r.slug])),
+    creators: await loadTokenCreators(ctx, org.id, [token]),
+  });
   return { ...view, token: secret };
 }

@@ -1,8 +1,8 @@
-// Lists an org's API tokens without their secrets.
+// Lists an org's API tokens without their secrets, each with its creator and what it may do now.
 import type { Actor } from '../auth/actor';
 import { authorizeOrg } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
-import { type TokenView, toTokenView } from './create-token';
+import { loadTokenCreators, type TokenView, toTokenView } from './token-view';
 
 export async function listTokens(ctx: CoreContext, actor: Actor, orgSlug: string): Promise<TokenView[]> {
   const org = await authorizeOrg(ctx, actor, orgSlug, 'admin');
@@ -10,12 +10,9 @@ export async function listTokens(ctx: CoreContext, actor: Actor, orgSlug: string
     ctx.db.apiToken.findMany({ where: { orgId: org.id }, orderBy: { createdAt: 'desc' } }),
     ctx.db.repository.findMany({ where: { orgId: org.id }, select: { id: true, slug: true } }),
   ]);
-  const creatorIds = [...new Set(tokens.flatMap((t) => (t.createdById ? [t.createdById] : [])))];
-  const creators = await ctx.db.user.findMany({
-    where: { id: { in: creatorIds } },
-    select: { id: true, email: true },
-  });
-  const slugs = new Map(repos.map((r) => [r.id, r.slug]));
-  const emails = new Map(creators.map((u) => [u.id, u.email]));
-  return tokens.map((t) => toTokenView(t, slugs, emails));
+  const lookups = {
+    repoSlugs: new Map(repos.map((r) => [r.id, r.slug])),
+    creators: await loadTokenCreators(ctx, org.id, tokens),
+  };
+  return tokens.map((t) => toTokenView(t, lookups));
 }

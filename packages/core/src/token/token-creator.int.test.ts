@@ -56,12 +56,18 @@ describe('tokens and their creators', () => {
     await expect(authorizeOrg(ctx, demoted, ORG, 'admin')).rejects.toBeInstanceOf(Forbidden);
     await expect(authorizeOrg(ctx, demoted, ORG, 'write')).resolves.toMatchObject({ slug: ORG });
     await expect(authenticateToken(ctx, child.token)).resolves.toMatchObject({ scopes: ['repo:write'] });
+    const listedDemoted = await listTokens(ctx, owner, ORG);
+    expect(listedDemoted.find((t) => t.id === made.id)).toMatchObject({
+      scopes: ['org:admin'],
+      effectiveScopes: ['repo:write'],
+    });
 
     await removeMember(ctx, owner, ORG, member.userId);
     await expect(authenticateToken(ctx, made.token)).rejects.toBeInstanceOf(Unauthorized);
     await expect(authenticateToken(ctx, child.token)).rejects.toBeInstanceOf(Unauthorized);
     const listed = await listTokens(ctx, owner, ORG);
-    expect(listed.filter((t) => t.createdBy?.email === member.email).every((t) => t.revokedAt)).toBe(true);
+    const memberTokens = listed.filter((t) => t.createdBy?.email === member.email);
+    expect(memberTokens.every((t) => t.revokedAt && t.effectiveScopes.length === 0)).toBe(true);
     const revocations = await ctx.db.auditEvent.count({
       where: { action: 'token.revoke', details: { path: ['reason'], equals: 'creator_left_org' } },
     });

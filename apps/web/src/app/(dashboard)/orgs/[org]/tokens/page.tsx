@@ -79,6 +79,13 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
                         <div className="mt-1 text-xs text-slate-600">
                           {t.repos.length ? t.repos.join(', ') : 'all repositories'}
                         </div>
+                        {!t.revokedAt && t.effectiveScopes.join() !== t.scopes.join() ? (
+                          <div className="mt-1 text-xs text-amber-800">
+                            {t.effectiveScopes.length
+                              ? `acts as ${t.effectiveScopes.join(', ')}: its creator's role allows no more`
+                              : 'inactive: its creator is no longer a member'}
+                          </div>
+                        ) : null}
                       </Td>
                       <Td className="text-xs">{t.createdBy?.email ?? 'a former user'}</Td>
                       <Td className="text-xs whitespace-nowrap">{formatAgo(t.lastUsedAt)}</Td>
