@@ -1,16 +1,75 @@
 // Streams a multipart/form-data upload: the `file` part goes straight to a consumer (no buffering),
 // the small text fields are collected. Fields may come before or after the file.
+// Every path settles promptly: a consumer rejecting the file, a malformed body or a client going away
+// ends the read as soon as the consumer has cleaned up. The rest of a refused body is then read and
+// thrown away before the answer goes out (briefly: at most REPLY_AFTER_MS), because Next.js closes the
+// connection once the answer is sent, and a close with unread bytes resets the connection, which can
+// swallow the answer on the client's side. Past that wait the answer goes out and the discarding goes
+// on in the background (bounded, like nginx's lingering close) until the connection is closed.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { InvalidRequest, TooLarge } from '@pallet/core';
 import busboy from 'busboy';
 
 const MULTIPART_OVERHEAD = 1024 * 1024;
+/** How long a refusal waits for the rest of the body to arrive (and be dropped) before answering. */
+const REPLY_AFTER_MS = 500;
+/** How much of a refused body is read and dropped in all before the connection is closed instead. */
+const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+const DISCARD_LIMIT_MS = 10_000;
+
+const opened = new WeakMap<Request, Readable>();
+const discarding = new WeakMap<Readable, Promise<void>>();
+
+function bodyOf(request: Request): Readable | null {
+  const known = opened.get(request);
+  if (known) return known;
+  if (!request.body || request.body.locked) return null;
+  const body = Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>);
+  body.on('error', () => {});
+  opened.set(request, body);
+  return body;
+}
+
+/**
+ * Reads and drops what is left of a request body that will not be used (a refused upload). Resolves
+ * once the body has ended or REPLY_AFTER_MS have passed, whichever is first; the dropping goes on up
+ * to its bounds, then the connection is closed. Safe to call more than once, and after the body ended.
+ */
+export function discardRequestBody(request: Request): Promise<void> {
+  const body = bodyOf(request);
+  if (!body || body.readableEnded || body.destroyed) return Promise.resolve();
+  const known = discarding.get(body);
+  if (known) return known;
+  let discarded = 0;
+  const close = () => body.destroy();
+  const limit = setTimeout(close, DISCARD_LIMIT_MS);
+  limit.unref();
+  body.on('data', (chunk: Uint8Array) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT_BYTES) close();
+  });
+  const ended = new Promise<void>((resolve) => {
+    const reply = setTimeout(resolve, REPLY_AFTER_MS);
+    const done = () => {
+      clearTimeout(limit);
+      clearTimeout(reply);
+      resolve();
+    };
+    body.once('close', done);
+    body.once('end', done);
+  });
+  discarding.set(body, ended);
+  body.resume();
+  return ended;
+}
 
 export async function readMultipartUpload<T>(
   request: Request,
   maxBytes: number,
   onFile: (file: AsyncIterable<Uint8Array>, filename: string) => Promise<T>,
+  /** Undoes a successful onFile when the request fails afterwards (e.g. a malformed trailing part). */
+  onDiscard: (staged: T) => Promise<void>,
 ): Promise<{ staged: T; fields: Record<string, string> }> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
@@ -22,8 +81,8 @@ export async function readMultipartUpload<T>(
   if (Number.isFinite(length) && length > maxBytes + MULTIPART_OVERHEAD) {
     throw new TooLarge(`The upload exceeds the limit of ${maxBytes} bytes.`);
   }
-  if (!request.body) throw new InvalidRequest('The request has no body.');
-  const body = Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>);
+  const body = bodyOf(request);
+  if (!body) throw new InvalidRequest('The request has no body.');
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -33,35 +92,64 @@ export async function readMultipartUpload<T>(
   } catch {
     throw new InvalidRequest('The multipart body is malformed.');
   }
-  const fields: Record<string, string> = {};
-  let filePromise: Promise<T> | null = null;
-  const done = new Promise<void>((resolve, reject) => {
+  parser.on('error', () => {});
+
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    let settled = false;
+    let parsed = false;
+    let file: Readable | null = null;
+    let consumer: Promise<T> | null = null;
+    let staged: { value: T } | null = null;
+
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      // busboy waits forever on a file stream nobody reads: take the body away from it.
+      body.unpipe(parser);
+      parser.destroy();
+      file?.destroy(error instanceof Error ? error : undefined);
+      const cleanup = consumer
+        ? consumer.then(
+            (value) => onDiscard(value),
+            () => {},
+          )
+        : Promise.resolve();
+      Promise.all([cleanup.catch(() => {}), discardRequestBody(request)]).finally(() => reject(error));
+    };
+    const succeedWhenDone = () => {
+      if (settled || !parsed || !staged) return;
+      settled = true;
+      resolve({ staged: staged.value, fields });
+    };
+
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
-      if (name !== 'file' || filePromise) {
+      if (settled || name !== 'file' || consumer) {
         stream.resume();
         return;
       }
-      filePromise = onFile(stream, info.filename ?? 'upload');
-      filePromise.catch(() => {
-        // Stop reading: the consumer has failed and will answer with its error.
-        stream.resume();
-      });
+      file = stream;
+      consumer = onFile(stream, info.filename ?? 'upload');
+      consumer.then(
+        (value) => {
+          staged = { value };
+          succeedWhenDone();
+        },
+        (err: unknown) => fail(err),
+      );
     });
-    parser.on('error', () => reject(new InvalidRequest('The multipart body is malformed.')));
-    parser.on('close', () => resolve());
+    parser.on('error', () => fail(new InvalidRequest('The multipart body is malformed.')));
+    parser.on('close', () => {
+      parsed = true;
+      if (!consumer) fail(new InvalidRequest('The upload has no `file` part.'));
+      else succeedWhenDone();
+    });
+    body.on('error', () =>
+      fail(new InvalidRequest('The upload ended before its body was complete.', 'upload_interrupted')),
+    );
+    body.pipe(parser);
   });
-  body.on('error', () => parser.destroy());
-  body.pipe(parser);
-  try {
-    await done;
-  } catch (err) {
-    if (filePromise) await (filePromise as Promise<T>).catch(() => {});
-    throw err;
-  }
-  if (!filePromise) throw new InvalidRequest('The upload has no `file` part.');
-  const staged = await (filePromise as Promise<T>);
-  return { staged, fields };
 }

@@ -1,10 +1,8 @@
-// Worker step after an upload: prepares what clients are served (rpm: signed copy) and the package's
-// pre-rendered index entry, then bumps the distribution's generation so a publication follows.
-
-import type { Blob, Package } from '@pallet/db';
-import { buildPackagesStanza, type DebPackage } from '@pallet/deb';
+// Worker step after an upload: prepares what clients are served (prepare-deb / prepare-rpm) and the
+// package's pre-rendered index entry, then bumps the distribution's generation so a publication follows.
 import type { CoreContext } from '../context/core-context';
 import { requestPublication } from '../publication/request-publication';
+import { prepareDeb } from './prepare-deb';
 import { prepareRpm } from './prepare-rpm';
 
 export async function ingestPackage(ctx: CoreContext, packageId: string): Promise<void> {
@@ -15,8 +13,9 @@ export async function ingestPackage(ctx: CoreContext, packageId: string): Promis
   if (!pkg || pkg.status === 'DELETING') return;
   if (!pkg.indexEntry) {
     const prepared = pkg.format === 'DEB' ? prepareDeb(pkg) : await prepareRpm(ctx, pkg);
-    await ctx.db.package.update({
-      where: { id: pkg.id },
+    // Guarded by the bytes it was prepared from: an overwrite meanwhile must not get this entry.
+    await ctx.db.package.updateMany({
+      where: { id: pkg.id, blobId: pkg.blobId, filename: pkg.filename, indexEntry: null },
       data: {
         indexEntry: prepared.indexEntry,
         indexExtra: prepared.indexExtra ?? undefined,
@@ -30,26 +29,6 @@ export async function ingestPackage(ctx: CoreContext, packageId: string): Promis
     data: { generation: { increment: 1 } },
   });
   await requestPublication(ctx, dist.id, dist.generation);
-}
-
-export interface PreparedPackage {
-  indexEntry: string;
-  indexExtra?: object;
-  servedBlobId: string;
-}
-
-function prepareDeb(pkg: Package & { blob: Blob }): PreparedPackage {
-  const deb = (pkg.metadata as unknown as { deb: DebPackage }).deb;
-  const b = pkg.blob;
-  const indexEntry = buildPackagesStanza(deb, {
-    filename: pkg.filename ?? '',
-    size: Number(b.size),
-    md5: b.md5,
-    sha1: b.sha1,
-    sha256: b.sha256,
-    sha512: b.sha512,
-  });
-  return { indexEntry, servedBlobId: b.id };
 }
 
 /** Called when the last retry failed: the package shows `failed` with the reason. */

@@ -1,28 +1,20 @@
 // Streams an upload into storage while hashing it and parsing it as a .deb or .rpm, in constant memory.
-// A rejected upload (not a package, corrupt, too large) leaves nothing stored.
-import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
+// A rejected upload (not a package, corrupt, too large, cut off) settles at once and leaves nothing stored.
 import { type DebPackage, parseDeb } from '@pallet/deb';
 import { parseRpm, type RpmPackage } from '@pallet/rpm';
 import type { CoreContext } from '../context/core-context';
 import { DomainError, InvalidPackage, TooLarge, UnsupportedFormat } from '../errors/domain-errors';
+import { fanOut } from './fan-out';
+import { discardBytes, type StoredBytes, storeBytes } from './store-blob';
 
-export interface FileDigests {
-  sha256: string;
-  sha512: string;
-  sha1: string;
-  md5: string;
-  size: number;
-}
+export type StagedUpload = StoredBytes &
+  ({ format: 'deb'; deb: DebPackage } | { format: 'rpm'; rpm: RpmPackage });
 
-export type StagedUpload = FileDigests & { storageKey: string } & (
-    | { format: 'deb'; deb: DebPackage }
-    | { format: 'rpm'; rpm: RpmPackage }
-  );
+type ParsedPackage = { format: 'deb'; deb: DebPackage } | { format: 'rpm'; rpm: RpmPackage };
 
 const DEB_MAGIC = Buffer.from('!<arch>\n', 'latin1');
 const RPM_MAGIC = Buffer.from([0xed, 0xab, 0xee, 0xdb]);
+const SNIFF_BYTES = DEB_MAGIC.length;
 
 export function sniffFormat(head: Uint8Array): 'deb' | 'rpm' | null {
   const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
@@ -42,35 +34,52 @@ export function toPackageError(err: unknown): Error {
   return err as Error;
 }
 
-class Hashes {
-  private readonly h = ['sha256', 'sha512', 'sha1', 'md5'].map((a) => createHash(a));
-  size = 0;
-  update(chunk: Uint8Array) {
-    this.size += chunk.length;
-    for (const h of this.h) h.update(chunk);
+/** Reads the first bytes to pick the parser, then hands it the whole stream (those bytes included). */
+async function parsePackage(
+  input: AsyncIterable<Uint8Array>,
+  bomb: { floorBytes: number; maxRatio: number },
+): Promise<ParsedPackage> {
+  const iterator = input[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let headLength = 0;
+  while (headLength < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+    headLength += next.value.length;
   }
-  digests(): FileDigests {
-    const [sha256, sha512, sha1, md5] = this.h.map((h) => h.digest('hex')) as [
-      string,
-      string,
-      string,
-      string,
-    ];
-    return { sha256, sha512, sha1, md5, size: this.size };
+  const format = sniffFormat(Buffer.concat(head));
+  if (!format) {
+    await iterator.return?.();
+    throw new UnsupportedFormat('The file is not a .deb or .rpm package.');
   }
+  async function* whole(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* head;
+      while (true) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  if (format === 'deb') {
+    const limits = { dataBombFloorBytes: bomb.floorBytes, maxDataRatio: bomb.maxRatio };
+    return { format, deb: await parseDeb(whole(), limits) };
+  }
+  return { format, rpm: await parseRpm(whole()) };
 }
 
-async function writeWithBackpressure(
-  stream: PassThrough,
-  chunk: Uint8Array,
-  abort: Promise<never>,
-): Promise<void> {
-  if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), abort]);
-}
-
-function uploadKey(): string {
-  const d = new Date();
-  return `uploads/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${randomUUID()}`;
+/** Refuses the upload the moment it passes the limit, before any consumer sees the excess. */
+async function* withinLimit(source: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size > maxBytes) throw new TooLarge(`The upload exceeds the limit of ${maxBytes} bytes.`);
+    yield chunk;
+  }
 }
 
 export async function stageUpload(
@@ -78,75 +87,23 @@ export async function stageUpload(
   source: AsyncIterable<Uint8Array>,
   opts: { maxBytes: number },
 ): Promise<StagedUpload> {
-  const key = uploadKey();
-  const hashes = new Hashes();
-  const toStorage = new PassThrough({ highWaterMark: 1 << 20 });
-  const toParser = new PassThrough({ highWaterMark: 1 << 20 });
-  let failed: (err: unknown) => void = () => {};
-  const abort = new Promise<never>((_, reject) => {
-    failed = reject;
-  });
-  abort.catch(() => {});
-  const put = ctx.storage.put(key, toStorage);
-  put.catch((err) => failed(err));
-  let format: 'deb' | 'rpm' | null = null;
-  let parse: Promise<DebPackage | RpmPackage> | null = null;
-  let head: Buffer = Buffer.alloc(0);
+  let stored: StoredBytes | undefined;
   try {
-    const startParser = () => {
-      format = sniffFormat(head);
-      if (!format) throw new UnsupportedFormat('The file is not a .deb or .rpm package.');
-      const { floorBytes, maxRatio } = ctx.config.debDataBomb;
-      parse =
-        format === 'deb'
-          ? parseDeb(toParser, { dataBombFloorBytes: floorBytes, maxDataRatio: maxRatio })
-          : parseRpm(toParser);
-      parse.catch((err) => failed(err));
-    };
-    for await (const raw of source) {
-      const chunk = raw instanceof Uint8Array ? raw : Buffer.from(raw);
-      if (hashes.size + chunk.length > opts.maxBytes) {
-        throw new TooLarge(`The upload exceeds the limit of ${opts.maxBytes} bytes.`);
-      }
-      hashes.update(chunk);
-      if (!parse) {
-        head = Buffer.concat([head, chunk]);
-        if (head.length < 8) continue;
-        startParser();
-        await writeWithBackpressure(toStorage, head, abort);
-        await writeWithBackpressure(toParser, head, abort);
-        continue;
-      }
-      await writeWithBackpressure(toStorage, chunk, abort);
-      await writeWithBackpressure(toParser, chunk, abort);
-    }
-    if (!parse) {
-      startParser();
-      toStorage.write(head);
-      toParser.write(head);
-    }
-    toStorage.end();
-    toParser.end();
-    const [parsed] = await Promise.race([
-      Promise.all([parse as unknown as Promise<DebPackage | RpmPackage>, put]),
-      abort,
+    const [, parsed] = await fanOut<[StoredBytes, ParsedPackage]>(withinLimit(source, opts.maxBytes), [
+      async (input) => {
+        stored = await storeBytes(ctx, input, { kind: 'uploads' });
+        return stored;
+      },
+      (input) => parsePackage(input, ctx.config.debDataBomb),
     ]);
-    const digests = hashes.digests();
-    if (format === 'deb') return { ...digests, storageKey: key, format: 'deb', deb: parsed as DebPackage };
-    return { ...digests, storageKey: key, format: 'rpm', rpm: parsed as RpmPackage };
+    return { ...(stored as StoredBytes), ...parsed };
   } catch (err) {
-    const error = toPackageError(err);
-    // Destroy with the error: a pipeline attached to a stream destroyed without one never settles
-    // (a small upload can fail before the storage driver has started reading it).
-    toStorage.on('error', () => {});
-    toStorage.destroy(error);
-    toParser.destroy();
-    await put.catch(() => {});
-    await ctx.storage.delete(key).catch(() => {});
-    throw error;
+    // The bytes may be fully stored by the time the parser finds the file truncated or corrupt.
+    if (stored) await discardBytes(ctx, stored);
+    throw toPackageError(err);
   }
 }
 
 export async function discardStagedUpload(ctx: CoreContext, staged: { storageKey: string }): Promise<void> {
-  await ctx.storage.delete(staged.storageKey).catch(() => {});
+  await discardBytes(ctx, staged);
 }

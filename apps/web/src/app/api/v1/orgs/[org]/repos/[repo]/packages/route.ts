@@ -1,8 +1,8 @@
 // GET, POST /api/v1/orgs/{org}/repos/{repo}/packages — POST streams a multipart upload.
-import { authorizeUpload, listPackages, stageUpload, uploadPackage } from '@pallet/core';
+import { authorizeUpload, discardStagedUpload, listPackages, stageUpload, uploadPackage } from '@pallet/core';
 import { requireActor } from '@/lib/auth';
 import { json } from '@/lib/http';
-import { readMultipartUpload } from '@/lib/multipart';
+import { discardRequestBody, readMultipartUpload } from '@/lib/multipart';
 import { route, searchParams } from '@/lib/route';
 
 type P = { org: string; repo: string };
@@ -12,12 +12,21 @@ export const GET = route<P>(async (request, { org, repo }, core) =>
 );
 
 export const POST = route<P>(async (request, { org, repo }, core) => {
-  const actor = await requireActor(request);
-  await authorizeUpload(core, actor, org, repo);
-  const maxBytes = core.config.maxUploadBytes;
-  const { staged, fields } = await readMultipartUpload(request, maxBytes, (file) =>
-    stageUpload(core, file, { maxBytes }),
-  );
-  const result = await uploadPackage(core, actor, org, repo, staged, fields);
-  return json(result.package, result.created ? 202 : 200);
+  try {
+    const actor = await requireActor(request);
+    await authorizeUpload(core, actor, org, repo);
+    const maxBytes = core.config.maxUploadBytes;
+    const { staged, fields } = await readMultipartUpload(
+      request,
+      maxBytes,
+      (file) => stageUpload(core, file, { maxBytes }),
+      (rejected) => discardStagedUpload(core, rejected),
+    );
+    const result = await uploadPackage(core, actor, org, repo, staged, fields);
+    return json(result.package, result.created ? 202 : 200);
+  } catch (err) {
+    // Refused before (or while) reading the body: drop the rest of it, then answer.
+    await discardRequestBody(request);
+    throw err;
+  }
 });

@@ -1,0 +1,113 @@
+// The one home for turning bytes into a Blob: stream them into storage while hashing them (constant
+// memory), then find or create the Blob row for their digest. Identical bytes share one row and one
+// stored object: the caller deletes its own copy when `recordBlob` says the bytes were already there.
+import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import type { Blob, Tx } from '@pallet/db';
+import type { CoreContext } from '../context/core-context';
+
+export interface BlobDigests {
+  sha256: string;
+  sha512: string;
+  sha1: string;
+  md5: string;
+  size: number;
+}
+
+export type StoredBytes = BlobDigests & { storageKey: string };
+
+/** `uploads/` holds bytes as clients sent them, `signed/` rpms re-signed with the repository key. */
+export type BlobKind = 'uploads' | 'signed';
+
+const ALGORITHMS = ['sha256', 'sha512', 'sha1', 'md5'] as const;
+
+function blobKey(kind: BlobKind): string {
+  const d = new Date();
+  return `${kind}/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${randomUUID()}`;
+}
+
+/**
+ * Streams `source` into a new storage object and returns its digests. Settles on every path: a failing
+ * source or a failing storage driver leaves nothing stored and rethrows.
+ */
+export async function storeBytes(
+  ctx: CoreContext,
+  source: AsyncIterable<Uint8Array>,
+  opts: { kind: BlobKind },
+): Promise<StoredBytes> {
+  const storageKey = blobKey(opts.kind);
+  const hashes = ALGORITHMS.map((a) => createHash(a));
+  let size = 0;
+  const body = new PassThrough({ highWaterMark: 1 << 20 });
+  const put = ctx.storage.put(storageKey, body);
+  // A put that fails while we wait for `drain` must end the wait, not leave it hanging.
+  const putFailed = put.then(
+    () => new Promise<never>(() => {}),
+    (err: unknown) => Promise.reject(err),
+  );
+  putFailed.catch(() => {});
+  try {
+    for await (const raw of source) {
+      const chunk = raw instanceof Uint8Array ? raw : Buffer.from(raw as string);
+      size += chunk.length;
+      for (const h of hashes) h.update(chunk);
+      if (!body.write(chunk)) await Promise.race([once(body, 'drain'), putFailed]);
+    }
+    body.end();
+    await put;
+  } catch (err) {
+    // Destroy with the error: a pipeline attached to a stream destroyed without one never settles.
+    body.on('error', () => {});
+    body.destroy(err instanceof Error ? err : new Error(String(err)));
+    await put.catch(() => {});
+    await ctx.storage.delete(storageKey).catch(() => {});
+    throw err;
+  }
+  const [sha256, sha512, sha1, md5] = hashes.map((h) => h.digest('hex')) as [string, string, string, string];
+  return { storageKey, sha256, sha512, sha1, md5, size };
+}
+
+/**
+ * Finds the Blob row for these bytes or creates it pointing at `stored.storageKey`. `created: false`
+ * means the bytes already had a row (and object): the caller's copy is then redundant.
+ */
+export async function recordBlob(db: Tx, stored: StoredBytes): Promise<{ blob: Blob; created: boolean }> {
+  // ON CONFLICT DO NOTHING: two uploads of the same bytes at once end up sharing one row.
+  await db.blob.createMany({
+    data: [
+      {
+        sha256: stored.sha256,
+        sha512: stored.sha512,
+        sha1: stored.sha1,
+        md5: stored.md5,
+        size: BigInt(stored.size),
+        storageKey: stored.storageKey,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  const blob = await db.blob.findUniqueOrThrow({ where: { sha256: stored.sha256 } });
+  return { blob, created: blob.storageKey === stored.storageKey };
+}
+
+/** Stores bytes and records their Blob in one step, dropping the new copy when the bytes were known. */
+export async function storeBlob(
+  ctx: CoreContext,
+  source: AsyncIterable<Uint8Array>,
+  opts: { kind: BlobKind },
+): Promise<Blob> {
+  const stored = await storeBytes(ctx, source, opts);
+  try {
+    const { blob, created } = await recordBlob(ctx.db, stored);
+    if (!created) await discardBytes(ctx, stored);
+    return blob;
+  } catch (err) {
+    await discardBytes(ctx, stored);
+    throw err;
+  }
+}
+
+export async function discardBytes(ctx: CoreContext, stored: { storageKey: string }): Promise<void> {
+  await ctx.storage.delete(stored.storageKey).catch(() => {});
+}
