@@ -1,8 +1,6 @@
 // Signs an uploaded rpm with the repository key (header signature, as `rpmsign --addsign` does) and
 // renders its primary/filelists/other entries from the signed file's digest and header range.
-import { createHash, randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import type { Blob, Package } from '@pallet/db';
+import type { Blob } from '@pallet/db';
 import { detachSign } from '@pallet/openpgp';
 import {
   buildFilelistsEntry,
@@ -13,77 +11,97 @@ import {
 } from '@pallet/rpm';
 import type { CoreContext } from '../context/core-context';
 import { loadSigningKeys } from '../signing-key/load-signing-keys';
-import type { PreparedPackage } from './ingest-package';
+import { fileNameScope } from './claim-file-name';
+import type { PackageToPrepare, PreparedPackage } from './prepared-package';
+import { storeBlob } from './store-blob';
 
-async function readBytes(ctx: CoreContext, key: string, start: number, end: number): Promise<Uint8Array> {
+const LEAD_SIZE = 96;
+
+async function openRange(ctx: CoreContext, key: string, start: number, end: number) {
   const obj = await ctx.storage.get(key, { range: { start, end } });
   if (!obj) throw new Error('uploaded package bytes are missing from storage');
+  return obj.body;
+}
+
+async function readRange(ctx: CoreContext, key: string, start: number, end: number): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const c of obj.body) chunks.push(Buffer.from(c as Uint8Array));
+  for await (const c of await openRange(ctx, key, start, end)) chunks.push(Buffer.from(c as Uint8Array));
   return Buffer.concat(chunks);
 }
 
-export async function prepareRpm(ctx: CoreContext, pkg: Package & { blob: Blob }): Promise<PreparedPackage> {
-  const rpm = (pkg.metadata as unknown as { rpm: RpmPackage }).rpm;
+/** Where the main header starts in a signed rpm: after the lead and the 8-aligned signature header. */
+async function signedHeaderStart(ctx: CoreContext, key: string): Promise<number> {
+  const intro = Buffer.from(await readRange(ctx, key, 0, LEAD_SIZE + 15));
+  const sigLength = 16 + intro.readUInt32BE(LEAD_SIZE + 8) * 16 + intro.readUInt32BE(LEAD_SIZE + 12);
+  return LEAD_SIZE + sigLength + ((8 - (sigLength % 8)) % 8);
+}
+
+async function signUpload(ctx: CoreContext, pkg: PackageToPrepare, rpm: RpmPackage) {
   const keys = await loadSigningKeys(ctx, pkg.repositoryId);
   // rpm <= 4.19 holds one signature: sign with the newest active key.
   const key = keys[keys.length - 1]!;
-  const head = await readBytes(ctx, pkg.blob.storageKey, 0, rpm.headerEnd - 1);
+  const head = await readRange(ctx, pkg.blob.storageKey, 0, rpm.headerEnd - 1);
   const { newPrefix, mainHeaderOffset } = await signRpmHeader(
     head,
     async (mainHeader) =>
       (await detachSign(mainHeader, [key.privateKeyArmored], { armor: false })) as Uint8Array,
     key.algorithm === 'ed25519' ? 'eddsa' : 'rsa',
   );
-  const size = Number(pkg.blob.size);
-  const rest = await ctx.storage.get(pkg.blob.storageKey, {
-    range: { start: mainHeaderOffset, end: size - 1 },
-  });
-  if (!rest) throw new Error('uploaded package bytes are missing from storage');
-  const hashes = ['sha256', 'sha512', 'sha1', 'md5'].map((a) => createHash(a));
-  const body = new PassThrough();
-  const storageKey = `signed/${randomUUID()}`;
-  const put = ctx.storage.put(storageKey, body);
-  let signedSize = 0;
-  const feed = async () => {
-    for (const chunk of [newPrefix]) {
-      for (const h of hashes) h.update(chunk);
-      signedSize += chunk.length;
-      body.write(chunk);
-    }
-    for await (const raw of rest.body) {
-      const chunk = raw as Buffer;
-      for (const h of hashes) h.update(chunk);
-      signedSize += chunk.length;
-      if (!body.write(chunk)) await new Promise((r) => body.once('drain', r));
-    }
-    body.end();
-  };
-  await Promise.all([feed(), put]);
-  const [sha256, sha512, sha1, md5] = hashes.map((h) => h.digest('hex')) as [string, string, string, string];
-  let blob = await ctx.db.blob.findUnique({ where: { sha256 } });
-  if (blob) {
-    await ctx.storage.delete(storageKey);
-  } else {
-    blob = await ctx.db.blob.create({
-      data: { sha256, sha512, sha1, md5, size: BigInt(signedSize), storageKey },
-    });
+  const rest = await openRange(ctx, pkg.blob.storageKey, mainHeaderOffset, Number(pkg.blob.size) - 1);
+  async function* signedFile(): AsyncGenerator<Uint8Array> {
+    yield newPrefix;
+    yield* rest;
   }
-  const headerStart = newPrefix.length;
+  return storeBlob(ctx, signedFile(), { kind: 'signed' });
+}
+
+/**
+ * The signed bytes served under the package's file name. A signature differs at every signing, so the
+ * name's first signed copy is reused (a re-upload after deletion): one name, one content, for good.
+ */
+async function servedCopy(ctx: CoreContext, pkg: PackageToPrepare, rpm: RpmPackage): Promise<Blob> {
+  const where = {
+    repositoryId: pkg.repositoryId,
+    scope: fileNameScope('rpm', pkg.distribution),
+    filename: pkg.filename ?? '',
+  };
+  const claim = await ctx.db.packageFileName.findUnique({ where: { repositoryId_scope_filename: where } });
+  const earlier = claim?.servedBlobId
+    ? await ctx.db.blob.findUnique({ where: { id: claim.servedBlobId } })
+    : null;
+  if (earlier) return earlier;
+  const signed = await signUpload(ctx, pkg, rpm);
+  if (!claim) return signed;
+  const taken = await ctx.db.packageFileName.updateMany({
+    where: { ...where, servedBlobId: claim.servedBlobId },
+    data: { servedBlobId: signed.id },
+  });
+  if (taken.count === 1) return signed;
+  // Another ingestion of this name signed it first: serve that copy.
+  const winner = await ctx.db.packageFileName.findUniqueOrThrow({
+    where: { repositoryId_scope_filename: where },
+  });
+  return (await ctx.db.blob.findUnique({ where: { id: winner.servedBlobId ?? signed.id } })) ?? signed;
+}
+
+export async function prepareRpm(ctx: CoreContext, pkg: PackageToPrepare): Promise<PreparedPackage> {
+  const rpm = (pkg.metadata as unknown as { rpm: RpmPackage }).rpm;
+  const served = await servedCopy(ctx, pkg, rpm);
+  const headerStart = await signedHeaderStart(ctx, served.storageKey);
   const signed: RpmPackage = {
     ...rpm,
     headerStart,
     headerEnd: headerStart + (rpm.headerEnd - rpm.headerStart),
   };
   const file = {
-    pkgid: sha256,
-    size: signedSize,
+    pkgid: served.sha256,
+    size: Number(served.size),
     time: Math.floor(pkg.createdAt.getTime() / 1000),
     locationHref: pkg.filename ?? '',
   };
   return {
     indexEntry: buildPrimaryEntry(signed, file),
     indexExtra: { filelists: buildFilelistsEntry(signed, file), other: buildOtherEntry(signed, file) },
-    servedBlobId: blob.id,
+    servedBlobId: served.id,
   };
 }

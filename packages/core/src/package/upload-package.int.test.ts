@@ -151,6 +151,28 @@ describe('uploading packages', () => {
     expect(replaced.package.sha256).not.toBe(first.package.sha256);
   });
 
+  it('gives overwritten bytes a new file name and never lets a name change its content', async () => {
+    const a = buildDeb('renamed', '1.0', 'first content');
+    const b = buildDeb('renamed', '1.0', 'second content');
+    const c = buildDeb('renamed', '1.0', 'third content!');
+    const fileOf = async (id: string) => (await ctx.db.package.findUniqueOrThrow({ where: { id } })).filename;
+    const first = await upload(owner, a, { distribution: 'debian/bookworm' });
+    const canonical = await fileOf(first.package.id);
+    expect(canonical).toBe('pool/bookworm/main/r/renamed/renamed_1.0_all.deb');
+    await upload(owner, b, { distribution: 'debian/bookworm', overwrite: 'true' });
+    const second = await fileOf(first.package.id);
+    expect(second).not.toBe(canonical);
+    expect(second).toMatch(/^pool\/bookworm\/main\/r\/renamed\/[0-9a-f]{16}\/renamed_1\.0_all\.deb$/);
+    // Back to the first bytes: they get their own name back.
+    await upload(owner, a, { distribution: 'debian/bookworm', overwrite: 'true' });
+    expect(await fileOf(first.package.id)).toBe(canonical);
+    // Deleted, then other bytes uploaded afresh: the name stays with the bytes it served.
+    await ctx.db.package.delete({ where: { id: first.package.id } });
+    const fresh = await upload(owner, c, { distribution: 'debian/bookworm' });
+    const third = await fileOf(fresh.package.id);
+    expect([canonical, second]).not.toContain(third);
+  });
+
   it('lets concurrent first uploads create one distribution and add every component', async () => {
     const comps = ['main', 'contrib', 'extra', 'main'];
     const results = await Promise.all(

@@ -9,9 +9,11 @@ import { authorizeRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { distroAccepts, parseDistributionName } from '../distribution/distribution-name';
 import { ensureDistribution } from '../distribution/ensure-distribution';
-import { Conflict, InvalidRequest } from '../errors/domain-errors';
+import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-errors';
+import { claimFileName, fileNameScope } from './claim-file-name';
 import { type PackageView, toPackageView } from './package-view';
 import { discardStagedUpload, type StagedUpload } from './stage-upload';
+import { recordBlob } from './store-blob';
 
 export const uploadFields = z.object({
   distribution: z.string().min(1, 'distribution is required'),
@@ -70,6 +72,17 @@ function identify(staged: StagedUpload, release: string, component: string): Ide
   };
 }
 
+/** The format libraries refuse unsafe names with a TypeError: that is the package's fault, a 422. */
+function identifyOrRefuse(staged: StagedUpload, release: string, component: string): Identity {
+  try {
+    return identify(staged, release, component);
+  } catch (err) {
+    if (err instanceof TypeError)
+      throw new InvalidPackage(`The package metadata is not usable: ${err.message}.`);
+    throw err;
+  }
+}
+
 export async function uploadPackage(
   ctx: CoreContext,
   actor: Actor,
@@ -95,23 +108,12 @@ export async function uploadPackage(
     if (staged.format === 'rpm' && fields.data.component) {
       throw new InvalidRequest('component applies to .deb packages only.');
     }
-    const id = identify(staged, dist.release, fields.data.component ?? 'main');
+    const id = identifyOrRefuse(staged, dist.release, fields.data.component ?? 'main');
     const result = await ctx.db.$transaction(async (tx) => {
       const distribution = await ensureDistribution(tx, repository.id, staged.format, dist, id.component);
-      let blob = await tx.blob.findUnique({ where: { sha256: staged.sha256 } });
-      if (!blob) {
-        blob = await tx.blob.create({
-          data: {
-            sha256: staged.sha256,
-            sha512: staged.sha512,
-            sha1: staged.sha1,
-            md5: staged.md5,
-            size: BigInt(staged.size),
-            storageKey: staged.storageKey,
-          },
-        });
-        blobCreated = true;
-      }
+      const recorded = await recordBlob(tx, staged);
+      const blob = recorded.blob;
+      blobCreated = recorded.created;
       const existing = await tx.package.findUnique({
         where: {
           distributionId_name_version_architecture: {
@@ -132,6 +134,13 @@ export async function uploadPackage(
           'package_exists',
         );
       }
+      // Other bytes than the name's first content (an overwrite) are served under a name of their own.
+      const filename = await claimFileName(
+        tx,
+        { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) },
+        id.filename,
+        staged.sha256,
+      );
       const data = {
         format: staged.format === 'deb' ? ('DEB' as const) : ('RPM' as const),
         component: id.component,
@@ -139,7 +148,7 @@ export async function uploadPackage(
         error: null,
         blobId: blob.id,
         servedBlobId: null,
-        filename: id.filename,
+        filename,
         metadata: id.metadata,
         indexEntry: null,
         indexExtra: undefined,

@@ -1,0 +1,42 @@
+// A download name (`pool/.../hello_1.0_amd64.deb`, `Packages/h/hello-1.0-1.noarch.rpm`) is served
+// as immutable for a year, so it must never change its bytes. The first content to use a name keeps
+// it for good (deletion included); other bytes for the same package identity — an overwrite, or a
+// re-upload after deletion — get the same file name in a directory named after their digest.
+import type { Tx } from '@pallet/db';
+import { Conflict } from '../errors/domain-errors';
+
+/** Names resolve per distro for .debs (one pool per distro) and per distribution for .rpms. */
+export function fileNameScope(format: 'deb' | 'rpm', dist: { distro: string; name: string }): string {
+  return format === 'deb' ? `deb:${dist.distro}` : `rpm:${dist.name}`;
+}
+
+function withDigestDirectory(filename: string, digest: string): string {
+  const slash = filename.lastIndexOf('/');
+  return `${filename.slice(0, slash + 1)}${digest}/${filename.slice(slash + 1)}`;
+}
+
+/** Returns the name these bytes are served under: the canonical one unless other bytes hold it. */
+export async function claimFileName(
+  tx: Tx,
+  where: { repositoryId: string; scope: string },
+  canonical: string,
+  uploadSha256: string,
+): Promise<string> {
+  const candidates = [
+    canonical,
+    withDigestDirectory(canonical, uploadSha256.slice(0, 16)),
+    withDigestDirectory(canonical, uploadSha256),
+  ];
+  for (const filename of candidates) {
+    // ON CONFLICT DO NOTHING, then read: of two uploads racing for a name, one wins and one moves on.
+    await tx.packageFileName.createMany({
+      data: [{ ...where, filename, uploadSha256 }],
+      skipDuplicates: true,
+    });
+    const claim = await tx.packageFileName.findUniqueOrThrow({
+      where: { repositoryId_scope_filename: { ...where, filename } },
+    });
+    if (claim.uploadSha256 === uploadSha256) return filename;
+  }
+  throw new Conflict('No free download name is left for this package file.', 'file_name_taken');
+}
