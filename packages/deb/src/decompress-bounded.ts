@@ -1,16 +1,15 @@
 // Decompresses a buffered control.tar (gzip, xz or zstd) while counting output, so a small
-// zip bomb is stopped as soon as it passes the limit instead of after filling memory.
+// zip bomb is stopped as soon as it passes the limit instead of after filling memory; zstd frame
+// checksums are verified (fzstd does not).
 import { gunzipSync } from 'node:zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import lzma from 'lzma-native';
 import type { DebCompression } from './compression';
+import { unzstdStream } from './decompress-stream';
 import { corrupt, type DebFormatError } from './errors';
 import { checkZstdFrames } from './zstd-frames';
 
 const XZ_MEMLIMIT = 64 * 1024 * 1024;
 const ZSTD_MIN_WINDOW_LIMIT = 8 * 1024 * 1024;
-
-class OutputLimitExceeded extends Error {}
 
 function tooLarge(label: string, limit: number): DebFormatError {
   return corrupt(`${label} decompresses to more than the ${limit}-byte limit.`);
@@ -66,24 +65,17 @@ function unxzBounded(data: Uint8Array, limit: number, label: string): Promise<Ui
   });
 }
 
-function unzstdBounded(data: Uint8Array, limit: number, label: string): Uint8Array {
+async function unzstdBounded(data: Uint8Array, limit: number, label: string): Promise<Uint8Array> {
   const problem = checkZstdFrames(data, limit, Math.max(limit, ZSTD_MIN_WINDOW_LIMIT));
   if (problem === 'truncated') throw corrupt(`${label} is truncated.`);
   if (problem === 'too_large') throw tooLarge(label, limit);
   if (problem === 'invalid') throw corrupt(`${label} is not valid zstd data.`);
   const parts: Uint8Array[] = [];
   let total = 0;
-  const decoder = new ZstdDecompress((part) => {
+  for await (const part of unzstdStream([data], label)) {
     total += part.length;
-    if (total > limit) throw new OutputLimitExceeded();
-    parts.push(part.slice());
-  });
-  try {
-    decoder.push(data, true);
-  } catch (error) {
-    if (error instanceof OutputLimitExceeded) throw tooLarge(label, limit);
-    if ((error as { code?: unknown }).code === 5) throw corrupt(`${label} is truncated.`);
-    throw corrupt(`${label} is not valid zstd data.`);
+    if (total > limit) throw tooLarge(label, limit);
+    parts.push(part);
   }
   return Buffer.concat(parts, total);
 }

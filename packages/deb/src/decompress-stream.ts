@@ -64,7 +64,11 @@ function describeLzmaError(label: string, format: string) {
 
 let xxhashApi: Promise<XXHashAPI> | undefined;
 
-async function* unzstdStream(input: AsyncIterable<Uint8Array>, label: string): AsyncGenerator<Uint8Array> {
+/** zstd frames decoded one by one with fzstd, each frame's content checksum verified. */
+export async function* unzstdStream(
+  input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  label: string,
+): AsyncGenerator<Uint8Array> {
   xxhashApi ??= xxhash();
   const { create64 } = await xxhashApi;
   const guard = new ZstdFrameGuard(ZSTD_WINDOW_LIMIT);

@@ -238,6 +238,20 @@ describe('parseDeb checks that data.tar decompresses to a valid tar', () => {
     );
   });
 
+  it('refuses a control.tar.zst whose content checksum does not match', async () => {
+    const controlTar = await tarOfEntries([
+      { name: './md5sums', content: randomBytes(200_000).toString('base64') },
+      { name: './control', content: HELLO_CONTROL },
+    ]);
+    const zst = execFileSync('zstd', ['-q', '-c', '--check'], { input: controlTar });
+    zst[zst.length - 2] = (zst[zst.length - 2] ?? 0) ^ 0x01; // inside the 4-byte checksum
+    await expectRejection(
+      await debWithControlMember('control.tar.zst', zst),
+      'corrupt',
+      /control.tar.zst does not match its zstd checksum/,
+    );
+  });
+
   it('accepts a data.tar.zst made of several frames, with and without checksums', async () => {
     const tar = await tarOf({
       './usr/share/x/blob': randomBytes(300_000),
