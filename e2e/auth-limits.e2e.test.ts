@@ -266,6 +266,24 @@ describe('without trusted proxies (the default)', () => {
       scopes: ['org:admin'],
       effectiveScopes: ['repo:write'],
     });
+    // The dashboard's token page says the same to the owner.
+    const ownerSession = await signInWithPassword(
+      pallet.baseUrl,
+      acme.email,
+      PASSWORD,
+      {},
+      fetchFrom('127.0.4.2'),
+    );
+    const page = await fetch(`${pallet.baseUrl}/orgs/${acme.org}/tokens`, {
+      headers: { cookie: ownerSession.cookie! },
+    });
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    const start = html.indexOf('data-token="member admin"');
+    expect(start).toBeGreaterThan(0);
+    const row = html.slice(start, html.indexOf('</tr>', start));
+    expect(row).toContain('member@authlim-acme.test');
+    expect(row).toContain('acts as repo:write');
     // What a publisher may do still works.
     expect((await api(pallet, memberToken, 'GET', `/orgs/${acme.org}/repos`)).status).toBe(200);
 
