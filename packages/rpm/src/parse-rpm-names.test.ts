@@ -77,3 +77,12 @@ describe('parseRpm refuses NEVRA values rpmbuild would not write', () => {
     );
   });
 });
+
+describe('rpmLocationHref', () => {
+  it('refuses to build an href from a NEVRA that is not one plain path', () => {
+    const base = { name: 'pwn', version: '1', release: '1', arch: 'noarch' };
+    expect(() => rpmLocationHref({ ...base, name: '../../pwn' })).toThrow(RpmFormatError);
+    expect(() => rpmLocationHref({ ...base, arch: 'noarch/../x' })).toThrow(RpmFormatError);
+    expect(rpmLocationHref(base)).toBe('Packages/p/pwn-1-1.noarch.rpm');
+  });
+});
