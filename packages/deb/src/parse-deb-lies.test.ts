@@ -396,3 +396,16 @@ describe('parseDeb on mutated real packages', () => {
     });
   }
 });
+
+describe('parseDeb answers without waiting for more input', () => {
+  it('rejects a bad data.tar while the rest of the upload has not arrived (and may never)', async () => {
+    const notTar = Buffer.concat([Buffer.alloc(512, 0x41), randomBytes(1024 * 1024)]);
+    const bytes = await handmadeDeb({ dataName: 'data.tar.gz', data: gzipSync(notTar) });
+    async function* stalled(): AsyncGenerator<Uint8Array> {
+      // Everything up to a little way into data.tar.gz: enough to see it is not a tar.
+      yield bytes.subarray(0, bytes.indexOf('data.tar.gz') + 60 + 1500);
+      await new Promise(() => undefined); // the client stops sending
+    }
+    await expect(parseDeb(stalled())).rejects.toThrow(/data.tar.gz is not a valid tar archive/);
+  });
+});

@@ -215,7 +215,9 @@ export async function parseDeb(
       maxDataRatio: limits.maxDataRatio ?? 200,
     });
   } catch (error) {
-    await reader.close().catch(() => undefined);
+    // Not awaited: data.tar's decompressor reads ahead, so a read may be pending on the input, and
+    // closing it waits for that read; the caller learns of the problem now, not at the next chunk.
+    void reader.close().catch(() => undefined);
     // Failures of the input itself (e.g. a dropped upload) are the caller's, not a format error.
     if (error instanceof DebFormatError || (error !== undefined && error === reader.sourceError)) throw error;
     throw corrupt('The package could not be read.');
