@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
+          // RSA-4096 key generation in beforeAll hooks takes seconds on a busy 2-core machine.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -48,7 +48,7 @@ describe('signed notes', () => {
   it('signs notes that verify with the published verifier key and round-trip the key string', () => {
     const signer = newSigner('pallet.example/log');
     const vkey = formatVerifierKey(signer.name, signer.publicKey);
-    expect(vkey).toMatch(/^pallet\.example\/log\+[0-9a-f]{8}\+A[Q-T][A-Za-z0-9+/]{42}=?$/);
+    expect(vkey).toMatch(/^pallet\.example\/log\+[0-9a-f]{8}\+A[Q-Za-f][A-Za-z0-9+/]{42}$/);
     const note = signNote('hello\nworld\n', [signer]);
     expect(note).toMatch(/^hello\nworld\n\n\u2014 pallet\.example\/log [A-Za-z0-9+/]+=*\n$/);
     expect(openNote(note, [parseVerifierKey(vkey)]).text).toBe('hello\nworld\n');
