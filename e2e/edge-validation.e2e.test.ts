@@ -248,6 +248,30 @@ describe('every REST route refuses bad URLs with 400', () => {
   }
 });
 
+describe('multipart uploads', () => {
+  it('refuse a NUL in a text field’s value or name with 400, and store nothing', async () => {
+    for (const [what, distribution] of [
+      ['a NUL', 'debian/bookworm\u0000'],
+      ['a NUL name', 'x'],
+    ] as const) {
+      const form = new FormData();
+      form.set(what === 'a NUL name' ? 'distri\u0000bution' : 'distribution', distribution);
+      // A body far larger than the check needs: the answer must not wait for it.
+      form.set('file', new Blob([Buffer.alloc(8 * 1024 * 1024, 1)]), 'x.deb');
+      const res = await fetch(api(`/orgs/${ORG}/repos/${REPO}/packages`), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      await expectContractError(res, 400, what);
+    }
+    const list = await fetch(api(`/orgs/${ORG}/repos/${REPO}/packages`), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await list.json()) as { total: number }).total).toBe(0);
+  });
+});
+
 describe('numbers are range-checked', () => {
   it.each([
     '/audit?before=9999999999999999999',

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { InvalidRequest, TooLarge } from '@pallet/core';
 import busboy from 'busboy';
+import { unsafeTextReason } from './edge-input';
 
 const MULTIPART_OVERHEAD = 1024 * 1024;
 /** How long a refusal waits for the rest of the body to arrive (and be dropped) before answering. */
@@ -124,7 +125,10 @@ export async function readMultipartUpload<T>(
     };
 
     parser.on('field', (name, value) => {
-      fields[name] = value;
+      // The text fields get the same edge check as JSON bodies (no NUL, no unpaired surrogate).
+      const reason = unsafeTextReason(name) ?? unsafeTextReason(value);
+      if (reason) fail(new InvalidRequest(`The form field "${printableField(name)}" contains ${reason}.`));
+      else fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
       if (settled || name !== 'file' || consumer) {
@@ -152,4 +156,8 @@ export async function readMultipartUpload<T>(
     );
     body.pipe(parser);
   });
+}
+
+function printableField(name: string): string {
+  return name.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
 }
