@@ -1,8 +1,8 @@
 // Packages whose metadata would say one thing to Pallet and another to dpkg, and data members that
 // are not what their name claims: each must be refused (DebFormatError `corrupt`, i.e. HTTP 422).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -408,4 +408,54 @@ describe('parseDeb answers without waiting for more input', () => {
     }
     await expect(parseDeb(stalled())).rejects.toThrow(/data.tar.gz is not a valid tar archive/);
   });
+});
+
+describe('parseDeb reads relationship and flag fields as dpkg does', () => {
+  // Each line is added to a control file; dpkg-deb --build (which parses it with dpkg's own
+  // parser) is the oracle for whether the field is valid.
+  const lines: Array<[string, string?]> = [
+    ['Depends: foo (>= 1.0), bar | baz'],
+    ['Depends: foo (>= 1.0'],
+    ['Depends: foo (> 1.0)'],
+    ['Depends: foo [amd64]'],
+    ['Depends: foo <!nocheck>'],
+    ['Depends: foo:any, bar:native, baz:amd64'],
+    ['Depends: Foo, foo_bar'],
+    ['Depends: foo (>= v1)'],
+    ['Depends: foo,'],
+    ['Depends: foo,,bar'],
+    ['Depends: foo (>=1.0), bar(<<2)'],
+    ['Depends: foo (>= 1.0) (<< 2)'],
+    ['Depends: foo:'],
+    ['Depends: foo :any'],
+    ['Depends: foo (== 1)'],
+    ['Depends: -a'],
+    ['Depends: a (>= 1:)'],
+    ['Depends: a,\n b (>= 2)\n | c'],
+    ['Provides: foo (= 1)'],
+    ['Provides: a | b'],
+    ['Conflicts: foo | bar'],
+    ['Breaks: foo (<< 2), bar:any'],
+    ['Enhances: a | b'],
+    ['Multi-Arch: maybe'],
+    ['Multi-Arch: Same', 'amd64'],
+    ['Multi-Arch: same', 'all'],
+    ['Essential: perhaps'],
+    ['Essential: Yes'],
+    ['Protected: no'],
+  ];
+  for (const [line, architecture = 'all'] of lines) {
+    it(`agrees with dpkg-deb --build on ${JSON.stringify(line)} (Architecture: ${architecture})`, async () => {
+      const control = `${HELLO_CONTROL.replace('Architecture: amd64', `Architecture: ${architecture}`)}${line}\n`;
+      const root = join(temp.dir, `oracle-${Math.random().toString(36).slice(2)}`);
+      mkdirSync(join(root, 'DEBIAN'), { recursive: true });
+      writeFileSync(join(root, 'DEBIAN/control'), control);
+      const dpkg = spawnSync('dpkg-deb', ['-Znone', '--build', root, `${root}.deb`], { stdio: 'ignore' });
+      const ours = await parseDeb(chunked(await handmadeDeb({ control }))).then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof DebFormatError ? 'refused' : error),
+      );
+      expect(ours).toBe(dpkg.status === 0 ? 'accepted' : 'refused');
+    });
+  }
 });
