@@ -1,7 +1,9 @@
 // The APT file set: Packages and .gz always (.xz on request), by-hash copies of each, signed Release trio.
+import { gunzipSync } from 'node:zlib';
 import { generateSigningKey } from '@pallet/openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDebPublication, type DebPublicationInput } from './build-deb-publication';
+import { buildDebPublication, type DebIndexBase, type DebPublicationInput } from './build-deb-publication';
+import { digestsOf } from './publication-file';
 
 let input: DebPublicationInput;
 
@@ -89,5 +91,49 @@ describe('buildDebPublication', () => {
     });
     const all = files.find((f) => f.path === 'dists/bookworm/main/binary-all/Packages')!;
     expect(all.bytes.length).toBe(0);
+  });
+
+  it('appends added packages to the previous indexes and reuses the unchanged ones with their digests', async () => {
+    const amd64 = 'Package: b\nVersion: 1\nArchitecture: amd64\n';
+    const first = await buildDebPublication({
+      ...input,
+      rows: [...input.rows, { component: 'main', architecture: 'amd64', indexEntry: amd64 }],
+    });
+    const bytesOf = (files: typeof first, path: string) =>
+      Buffer.from(files.find((f) => f.path === `dists/bookworm/${path}`)!.bytes);
+    const base = new Map<string, DebIndexBase>();
+    for (const dir of ['main/binary-all', 'main/binary-amd64']) {
+      const plain = bytesOf(first, `${dir}/Packages`);
+      const gz = bytesOf(first, `${dir}/Packages.gz`);
+      base.set(dir, { plain, gz, plainDigests: digestsOf(plain), gzDigests: digestsOf(gz) });
+    }
+    const added = 'Package: c\nVersion: 2\nArchitecture: amd64\n';
+    const next = await buildDebPublication({
+      ...input,
+      base,
+      rows: [{ component: 'main', architecture: 'amd64', indexEntry: added }],
+    });
+    const plain = bytesOf(next, 'main/binary-amd64/Packages');
+    expect(plain.toString()).toBe(`${bytesOf(first, 'main/binary-amd64/Packages').toString()}\n${added}`);
+    const gz = bytesOf(next, 'main/binary-amd64/Packages.gz');
+    expect(gz.subarray(0, base.get('main/binary-amd64')!.gz.length)).toEqual(
+      base.get('main/binary-amd64')!.gz,
+    );
+    expect(gunzipSync(gz).equals(plain)).toBe(true);
+    // binary-all did not change: the very same bytes
+    expect(bytesOf(next, 'main/binary-all/Packages.gz').equals(base.get('main/binary-all')!.gz)).toBe(true);
+    const release = bytesOf(next, 'Release').toString();
+    expect(release).toMatch(/^Architectures: all amd64$/m);
+    expect(release).not.toMatch(/^SHA1:/m);
+    for (const [path, bytes] of [
+      ['main/binary-amd64/Packages', plain],
+      ['main/binary-amd64/Packages.gz', gz],
+      ['main/binary-all/Packages', bytesOf(next, 'main/binary-all/Packages')],
+    ] as const) {
+      const d = digestsOf(bytes);
+      expect(release).toMatch(new RegExp(`^ ${d.sha256} +${bytes.length} ${path}$`, 'm'));
+      expect(release).toMatch(new RegExp(`^ ${d.md5} +${bytes.length} ${path}$`, 'm'));
+      expect(release).toMatch(new RegExp(`^ ${d.sha512} +${bytes.length} ${path}$`, 'm'));
+    }
   });
 });

@@ -5,6 +5,10 @@
 // suite has no index for its own architecture; arch-all entries also stay in every architecture's
 // index for older clients. Release leaves out `No-Support-for-Architecture-all: Packages`, which
 // would tell apt to skip binary-all/Packages (see release-file.ts).
+// Given the previous publication's indexes (`base`), a publication that only adds packages appends
+// their stanzas to each index and a gzip member to each Packages.gz (a gzip file may hold several
+// members, read as one stream by zlib and so by apt), and reuses unchanged indexes with their
+// digests, instead of rebuilding and recompressing every index from all rows.
 import { buildReleaseFile, compressIndex, gzipIndex } from '@pallet/deb';
 import { clearsignText, detachSign } from '@pallet/openpgp';
 import { type Digests, digestsOf, type PublicationFileSpec } from './publication-file';
@@ -15,6 +19,13 @@ export interface DebIndexRow {
   indexEntry: string;
 }
 
+export interface DebIndexBase {
+  plain: Uint8Array;
+  gz: Uint8Array;
+  plainDigests: Digests;
+  gzDigests: Digests;
+}
+
 export interface DebPublicationInput {
   release: string;
   origin: string;
@@ -23,6 +34,9 @@ export interface DebPublicationInput {
   components: string[];
   defaultArchitectures: string[];
   rows: DebIndexRow[];
+  /** The previous publication's indexes by `component/binary-arch`; `rows` are then only the packages
+   * added since, and every index they belong in must be in `base`. */
+  base?: ReadonlyMap<string, DebIndexBase>;
   date: Date;
   validUntil?: Date;
   signingKeys: { privateKeyArmored: string; fingerprint: string }[];
@@ -32,43 +46,91 @@ export interface DebPublicationInput {
 }
 
 const TEXT = 'text/plain; charset=utf-8';
+const GZIP = 'application/gzip';
 
-export async function buildDebPublication(input: DebPublicationInput): Promise<PublicationFileSpec[]> {
+interface IndexVariant {
+  name: string;
+  bytes: Uint8Array;
+  type: string;
+  digests?: Digests;
+}
+
+/** The `component/binary-arch` directories: every component, each architecture and `all`. */
+export function debIndexDirs(input: {
+  components: readonly string[];
+  defaultArchitectures: readonly string[];
+  rows: readonly { architecture: string }[];
+}): string[] {
   const archs = new Set(input.defaultArchitectures);
   for (const r of input.rows) archs.add(r.architecture);
   archs.delete('all');
-  const architectures = [...archs, 'all'].sort();
-  const components = [...new Set(input.components.length ? input.components : ['main'])].sort();
+  const components = [...new Set(input.components.length ? input.components : ['main'])];
+  return components.flatMap((component) => [...archs, 'all'].map((arch) => `${component}/binary-${arch}`));
+}
+
+/** `main/binary-amd64` → main, amd64 (a component may itself hold slashes). */
+function splitIndexDir(dir: string): { component: string; arch: string } {
+  const cut = dir.lastIndexOf('/binary-');
+  return { component: dir.slice(0, cut), arch: dir.slice(cut + '/binary-'.length) };
+}
+
+async function buildIndex(input: DebPublicationInput, dir: string): Promise<IndexVariant[]> {
+  const { component, arch } = splitIndexDir(dir);
+  const stanzas = input.rows
+    .filter(
+      (r) => (r.component ?? 'main') === component && (r.architecture === arch || r.architecture === 'all'),
+    )
+    .map((r) => r.indexEntry.trimEnd());
+  const base = input.base?.get(dir);
+  if (base) {
+    if (stanzas.length === 0) {
+      return [
+        { name: 'Packages', bytes: base.plain, type: TEXT, digests: base.plainDigests },
+        { name: 'Packages.gz', bytes: base.gz, type: GZIP, digests: base.gzDigests },
+      ];
+    }
+    const added = Buffer.from(`${base.plain.length ? '\n' : ''}${stanzas.join('\n\n')}\n`, 'utf8');
+    return [
+      { name: 'Packages', bytes: Buffer.concat([base.plain, added]), type: TEXT },
+      { name: 'Packages.gz', bytes: Buffer.concat([base.gz, await gzipIndex(added)]), type: GZIP },
+    ];
+  }
+  const plain = Buffer.from(stanzas.length ? `${stanzas.join('\n\n')}\n` : '', 'utf8');
+  if (input.withXz) {
+    const { gz, xz } = await compressIndex(plain);
+    return [
+      { name: 'Packages', bytes: plain, type: TEXT },
+      { name: 'Packages.gz', bytes: gz, type: GZIP },
+      { name: 'Packages.xz', bytes: xz, type: 'application/x-xz' },
+    ];
+  }
+  return [
+    { name: 'Packages', bytes: plain, type: TEXT },
+    { name: 'Packages.gz', bytes: await gzipIndex(plain), type: GZIP },
+  ];
+}
+
+export async function buildDebPublication(input: DebPublicationInput): Promise<PublicationFileSpec[]> {
+  const dirs = input.base ? [...input.base.keys()] : debIndexDirs(input);
+  const architectures = [...new Set(dirs.map((d) => splitIndexDir(d).arch))].sort();
+  const components = [...new Set(dirs.map((d) => splitIndexDir(d).component))].sort();
   const dists = `dists/${input.release}`;
   const files: PublicationFileSpec[] = [];
   const listed: (Digests & { path: string })[] = [];
   // Compress every (component, arch) index at once: zlib and liblzma run on libuv's thread pool, so the
   // big Packages files of a large distribution use every core.
-  const targets = components.flatMap((component) => architectures.map((arch) => ({ component, arch })));
-  const built = await Promise.all(
-    targets.map(async ({ component, arch }) => {
-      const stanzas = input.rows
-        .filter(
-          (r) =>
-            (r.component ?? 'main') === component && (r.architecture === arch || r.architecture === 'all'),
-        )
-        .map((r) => r.indexEntry.trimEnd());
-      const plain = Buffer.from(stanzas.length ? `${stanzas.join('\n\n')}\n` : '', 'utf8');
-      const variants: [string, Uint8Array, string][] = [['Packages', plain, TEXT]];
-      if (input.withXz) {
-        const { gz, xz } = await compressIndex(plain);
-        variants.push(['Packages.gz', gz, 'application/gzip'], ['Packages.xz', xz, 'application/x-xz']);
-      } else {
-        variants.push(['Packages.gz', await gzipIndex(plain), 'application/gzip']);
-      }
-      return { dir: `${component}/binary-${arch}`, variants };
-    }),
-  );
+  const built = await Promise.all(dirs.map(async (dir) => ({ dir, variants: await buildIndex(input, dir) })));
   for (const { dir, variants } of built) {
-    for (const [name, bytes, type] of variants) {
-      const d = digestsOf(bytes);
+    for (const { name, bytes, type, digests } of variants) {
+      const d = digests ?? digestsOf(bytes);
       listed.push({ ...d, path: `${dir}/${name}` });
-      files.push({ path: `${dists}/${dir}/${name}`, bytes, contentType: type, immutable: false });
+      files.push({
+        path: `${dists}/${dir}/${name}`,
+        bytes,
+        contentType: type,
+        immutable: false,
+        sha256: d.sha256,
+      });
       for (const [hashName, hex] of [
         ['SHA256', d.sha256],
         ['SHA512', d.sha512],
@@ -79,6 +141,7 @@ export async function buildDebPublication(input: DebPublicationInput): Promise<P
           bytes,
           contentType: type,
           immutable: true,
+          sha256: d.sha256,
         });
       }
     }

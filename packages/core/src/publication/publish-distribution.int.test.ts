@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { loadConfig } from '@pallet/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../auth/actor';
@@ -33,7 +34,7 @@ function buildDeb(name: string, version: string, arch: string): Uint8Array {
   return readFileSync(`${root}.deb`);
 }
 
-async function add(name: string, version: string, arch: string) {
+async function add(name: string, version: string, arch: string, distribution = 'debian/bookworm') {
   const bytes = buildDeb(name, version, arch);
   const staged = await stageUpload(
     ctx,
@@ -42,9 +43,7 @@ async function add(name: string, version: string, arch: string) {
     })(),
     { maxBytes: 1 << 30 },
   );
-  const { package: pkg } = await uploadPackage(ctx, actor, 'pub', 'repo', staged, {
-    distribution: 'debian/bookworm',
-  });
+  const { package: pkg } = await uploadPackage(ctx, actor, 'pub', 'repo', staged, { distribution });
   await ingestPackage(ctx, pkg.id);
   return pkg;
 }
@@ -172,5 +171,50 @@ describe('publishDistribution', () => {
     expect(held.notBefore!.getTime()).toBeGreaterThanOrEqual(newest.updatedAt.getTime() + 60_000);
     expect(await ctx.db.package.count({ where: { distributionId, status: 'PROCESSING' } })).toBe(1);
     expect((await publishDistributionNow(ctx, distributionId)).skipped).toBe(false);
+  });
+
+  it('appends added packages to the current indexes, and rebuilds them in order after a deletion', async () => {
+    const zeta = await add('zeta', '1.0', 'amd64', 'debian/trixie');
+    await add('mid', '1.0', 'amd64', 'debian/trixie');
+    const trixie = (await ctx.db.package.findUniqueOrThrow({ where: { id: zeta.id } })).distributionId;
+    await publishDistributionNow(ctx, trixie);
+    const file = async (path: string) => {
+      const dist = await ctx.db.distribution.findUniqueOrThrow({ where: { id: trixie } });
+      return ctx.db.publicationFile.findUniqueOrThrow({
+        where: {
+          publicationId_path: { publicationId: dist.currentPublicationId!, path: `dists/trixie/${path}` },
+        },
+      });
+    };
+    const text = async (path: string) =>
+      readFileSync(join(ctx.config.storage, (await file(path)).storageKey));
+    const names = async () =>
+      [...(await text('main/binary-amd64/Packages')).toString().matchAll(/^Package: (\S+)$/gm)].map(
+        (m) => m[1],
+      );
+    const before = await text('main/binary-amd64/Packages');
+    const arm64Before = (await file('main/binary-arm64/Packages.gz')).storageKey;
+
+    await add('aaa', '1.0', 'amd64', 'debian/trixie');
+    const appended = await publishDistributionNow(ctx, trixie);
+    expect(appended.packageCount).toBe(3);
+    // Appended at the end (a rebuild would sort aaa first); the arm64 index is the same object.
+    expect(await names()).toEqual(['mid', 'zeta', 'aaa']);
+    const after = await text('main/binary-amd64/Packages');
+    expect(after.subarray(0, before.length).equals(before)).toBe(true);
+    expect(gunzipSync(await text('main/binary-amd64/Packages.gz')).equals(after)).toBe(true);
+    expect((await file('main/binary-arm64/Packages.gz')).storageKey).toBe(arm64Before);
+    const release = (await text('Release')).toString();
+    expect(release).toContain(` ${(await file('main/binary-amd64/Packages.gz')).sha256} `);
+
+    await deletePackage(ctx, actor, 'pub', 'repo', zeta.id);
+    const rebuilt = await publishDistributionNow(ctx, trixie);
+    expect(rebuilt.packageCount).toBe(2);
+    expect(await names()).toEqual(['aaa', 'mid']);
+    expect(
+      gunzipSync(await text('main/binary-amd64/Packages.gz')).equals(
+        await text('main/binary-amd64/Packages'),
+      ),
+    ).toBe(true);
   });
 });

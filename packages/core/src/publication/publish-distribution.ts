@@ -9,8 +9,9 @@ import type { CoreContext } from '../context/core-context';
 import { DEFAULT_DEB_ARCHITECTURES } from '../distribution/ensure-distribution';
 import { loadSigningKeys } from '../signing-key/load-signing-keys';
 import { logPublication } from '../transparency-log/log-publication';
-import { buildDebPublication } from './build-deb-publication';
+import { buildDebPublication, debIndexDirs } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
+import { loadDebIndexBase } from './load-deb-index-base';
 import { storeContentAddressed } from './publication-file';
 import { type PublicationTiming, scheduleNextPublication } from './schedule-publication';
 
@@ -65,18 +66,18 @@ export async function publishDistribution(
       // next second) and never later than the signatures made below.
       const date = new Date(Math.floor(startedAt / 1000) * 1000);
       const generation = dist.generation;
-      const rows = await tx.package.findMany({
-        where: { distributionId, status: { in: ['PROCESSING', 'PUBLISHED'] }, indexEntry: { not: null } },
-        select: {
-          id: true,
-          component: true,
-          architecture: true,
-          indexEntry: true,
-          indexExtra: true,
-          status: true,
-        },
-        orderBy: [{ name: 'asc' }, { version: 'asc' }, { architecture: 'asc' }, { id: 'asc' }],
-      });
+      const debBase =
+        dist.format === 'DEB' && !ctx.config.debXz && current
+          ? await findDebIndexBase(ctx, tx, dist, current)
+          : null;
+      const rows =
+        debBase?.added ??
+        (await tx.package.findMany({
+          where: { distributionId, status: { in: ['PROCESSING', 'PUBLISHED'] }, indexEntry: { not: null } },
+          select: ROW_FIELDS,
+          orderBy: ROW_ORDER,
+        }));
+      const packageCount = debBase ? debBase.publishedCount + rows.length : rows.length;
       const keys = await loadSigningKeys(ctx, dist.repositoryId);
       const repo = dist.repository;
       const files =
@@ -88,6 +89,7 @@ export async function publishDistribution(
               description: `${repo.org.slug}/${repo.slug} ${dist.name} (Pallet)`,
               components: dist.components,
               defaultArchitectures: DEFAULT_DEB_ARCHITECTURES,
+              base: debBase?.base,
               rows: rows.map((r) => ({
                 component: r.component,
                 architecture: r.architecture,
@@ -112,7 +114,7 @@ export async function publishDistribution(
       const stored = new Map<Uint8Array, Awaited<ReturnType<typeof storeContentAddressed>>>();
       for (const f of files) {
         if (!stored.has(f.bytes))
-          stored.set(f.bytes, await storeContentAddressed(ctx, f.bytes, f.contentType));
+          stored.set(f.bytes, await storeContentAddressed(ctx, f.bytes, f.contentType, f.sha256));
       }
       const top = files.find((f) => f.path.endsWith('/InRelease') || f.path === 'repodata/repomd.xml');
       const publication = await tx.publication.create({
@@ -120,7 +122,7 @@ export async function publishDistribution(
           distributionId,
           generation,
           status: 'PUBLISHED',
-          packageCount: rows.length,
+          packageCount,
           releaseSha256: top ? stored.get(top.bytes)?.sha256 : null,
           publishedAt: date,
         },
@@ -159,20 +161,66 @@ export async function publishDistribution(
         action: 'publication.create',
         target: `publication ${repo.slug} ${dist.name}`,
         targetId: publication.id,
-        details: { packageCount: rows.length, generation },
+        details: { packageCount, generation },
       });
       // Last, so the log's lock is held only until this transaction commits.
       await logPublication(ctx, tx, {
         publicationId: publication.id,
         keyFingerprints: keys.map((k) => k.fingerprint),
       });
-      return { skipped: false, publicationId: publication.id, packageCount: rows.length };
+      return { skipped: false, publicationId: publication.id, packageCount };
     },
     { timeout: LOCK_TIMEOUT_MS, maxWait: LOCK_TIMEOUT_MS },
   );
 }
 
 type Tx = Parameters<Parameters<CoreContext['db']['$transaction']>[0]>[0];
+
+const ROW_FIELDS = {
+  id: true,
+  component: true,
+  architecture: true,
+  indexEntry: true,
+  indexExtra: true,
+  status: true,
+} as const;
+const ROW_ORDER = [
+  { name: 'asc' as const },
+  { version: 'asc' as const },
+  { architecture: 'asc' as const },
+  { id: 'asc' as const },
+];
+
+/**
+ * When the distribution changed only by added packages since its current publication, that
+ * publication's indexes to append them to. Rows only leave PUBLISHED (deleted, overwritten) and
+ * enter it only through a publication, so as many PUBLISHED rows as the current publication holds,
+ * and none being deleted, means the same set; anything else rebuilds from all rows.
+ */
+async function findDebIndexBase(
+  ctx: CoreContext,
+  tx: Tx,
+  dist: { id: string; release: string; components: string[] },
+  current: { id: string; packageCount: number },
+) {
+  const [deleting, publishedCount] = await Promise.all([
+    tx.package.count({ where: { distributionId: dist.id, status: 'DELETING' } }),
+    tx.package.count({ where: { distributionId: dist.id, status: 'PUBLISHED', indexEntry: { not: null } } }),
+  ]);
+  if (deleting > 0 || publishedCount !== current.packageCount) return null;
+  const added = await tx.package.findMany({
+    where: { distributionId: dist.id, status: 'PROCESSING', indexEntry: { not: null } },
+    select: ROW_FIELDS,
+    orderBy: ROW_ORDER,
+  });
+  const needed = debIndexDirs({
+    components: dist.components,
+    defaultArchitectures: DEFAULT_DEB_ARCHITECTURES,
+    rows: added,
+  });
+  const base = await loadDebIndexBase(ctx, tx, current.id, dist.release, needed);
+  return base ? { base, added, publishedCount } : null;
+}
 
 /** When the changes the next publication will carry were made (ingested or marked for deletion). */
 async function findPendingChangeTimes(
