@@ -10,7 +10,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAptEnv, problems } from './support/apt';
 import { buildDeb } from './support/deb-builder';
+import { retryStaleConnections } from './support/fetch-retry';
 import { type RunningPallet, startPallet } from './support/server';
+
+retryStaleConnections();
 
 let pallet: RunningPallet;
 let work: string;

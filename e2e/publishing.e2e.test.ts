@@ -10,9 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAptEnv, problems } from './support/apt';
 import { buildDeb } from './support/deb-builder';
 import { createDnfEnv } from './support/dnf';
+import { retryStaleConnections } from './support/fetch-retry';
 import { buildRpm } from './support/rpm-builder';
 import { requireTools } from './support/rpm-tools';
 import { type RunningPallet, startPallet } from './support/server';
+
+retryStaleConnections();
 
 let pallet: RunningPallet;
 let work: string;

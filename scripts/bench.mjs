@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
-import { root, setup } from './lib/setup.mjs';
+import { ensureDebianPackages, root, setup } from './lib/setup.mjs';
 
 const RESULT_PREFIX = '@@bench ';
 const args = new Set(process.argv.slice(2));
@@ -17,6 +17,8 @@ const quick = args.has('--quick');
 const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 
 await setup('start');
+// The APT reference, measured on the same files in the same run.
+if (!args.has('--api')) ensureDebianPackages(['reprepro']);
 
 const apiOnly = args.has('--api');
 const scenarios = [];

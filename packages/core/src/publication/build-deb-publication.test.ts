@@ -1,8 +1,13 @@
 // The APT file set: Packages and .gz always (.xz on request), by-hash copies of each, signed Release trio.
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { generateSigningKey } from '@pallet/openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDebPublication, type DebIndexBase, type DebPublicationInput } from './build-deb-publication';
+import {
+  buildDebPublication,
+  countGzipMembers,
+  type DebIndexBase,
+  type DebPublicationInput,
+} from './build-deb-publication';
 import { digestsOf } from './publication-file';
 
 let input: DebPublicationInput;
@@ -135,5 +140,40 @@ describe('buildDebPublication', () => {
       expect(release).toMatch(new RegExp(`^ ${d.md5} +${bytes.length} ${path}$`, 'm'));
       expect(release).toMatch(new RegExp(`^ ${d.sha512} +${bytes.length} ${path}$`, 'm'));
     }
+  });
+
+  it('compresses an index afresh once its Packages.gz holds many appended members', async () => {
+    const stanzas = Array.from({ length: 64 }, (_, i) => `Package: p${i}\nVersion: 1\nArchitecture: amd64\n`);
+    const plain = Buffer.from(stanzas.join('\n'));
+    const gz = Buffer.concat(stanzas.map((s, i) => gzipSync(i ? `\n${s}` : s)));
+    expect(countGzipMembers(gz)).toBe(64);
+    expect(gunzipSync(gz).equals(plain)).toBe(true);
+    const empty = Buffer.alloc(0);
+    const emptyGz = gzipSync(empty);
+    const base = new Map<string, DebIndexBase>([
+      ['main/binary-amd64', { plain, gz, plainDigests: digestsOf(plain), gzDigests: digestsOf(gz) }],
+      [
+        'main/binary-all',
+        { plain: empty, gz: emptyGz, plainDigests: digestsOf(empty), gzDigests: digestsOf(emptyGz) },
+      ],
+    ]);
+    const next = await buildDebPublication({
+      ...input,
+      base,
+      rows: [
+        {
+          component: 'main',
+          architecture: 'amd64',
+          indexEntry: 'Package: q\nVersion: 1\nArchitecture: amd64\n',
+        },
+      ],
+    });
+    const out = Buffer.from(
+      next.find((f) => f.path === 'dists/bookworm/main/binary-amd64/Packages.gz')!.bytes,
+    );
+    expect(countGzipMembers(out)).toBe(1);
+    expect(gunzipSync(out).toString()).toBe(
+      `${plain.toString()}\nPackage: q\nVersion: 1\nArchitecture: amd64\n`,
+    );
   });
 });

@@ -68,6 +68,21 @@ export function debIndexDirs(input: {
   return components.flatMap((component) => [...archs, 'all'].map((arch) => `${component}/binary-${arch}`));
 }
 
+const MAX_GZIP_MEMBERS = 64;
+// The header zlib writes: deflate, no flags, no mtime, then any compression-level byte and Unix as
+// the OS. Counting it counts members (compressed data matching it is vanishingly unlikely, and a
+// miscount only moves the next full recompression).
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]);
+
+export function countGzipMembers(gz: Uint8Array): number {
+  const buf = Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength);
+  let count = 0;
+  for (let at = buf.indexOf(GZIP_HEADER); at !== -1; at = buf.indexOf(GZIP_HEADER, at + 1)) {
+    if (buf[at + 9] === 0x03) count++;
+  }
+  return count;
+}
+
 /** `main/binary-amd64` → main, amd64 (a component may itself hold slashes). */
 function splitIndexDir(dir: string): { component: string; arch: string } {
   const cut = dir.lastIndexOf('/binary-');
@@ -90,9 +105,15 @@ async function buildIndex(input: DebPublicationInput, dir: string): Promise<Inde
       ];
     }
     const added = Buffer.from(`${base.plain.length ? '\n' : ''}${stanzas.join('\n\n')}\n`, 'utf8');
+    const plain = Buffer.concat([base.plain, added]);
+    // Each member compresses on its own, so a long run of small ones costs size: start afresh now and then.
+    const gz =
+      countGzipMembers(base.gz) < MAX_GZIP_MEMBERS
+        ? Buffer.concat([base.gz, await gzipIndex(added)])
+        : await gzipIndex(plain);
     return [
-      { name: 'Packages', bytes: Buffer.concat([base.plain, added]), type: TEXT },
-      { name: 'Packages.gz', bytes: Buffer.concat([base.gz, await gzipIndex(added)]), type: GZIP },
+      { name: 'Packages', bytes: plain, type: TEXT },
+      { name: 'Packages.gz', bytes: gz, type: GZIP },
     ];
   }
   const plain = Buffer.from(stanzas.length ? `${stanzas.join('\n\n')}\n` : '', 'utf8');
