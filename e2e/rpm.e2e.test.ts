@@ -11,9 +11,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeb } from './support/deb-builder';
 import { createDnfEnv } from './support/dnf';
+import { retryStaleConnections } from './support/fetch-retry';
 import { buildRpm } from './support/rpm-builder';
 import { checkRpmSignature, requireTools } from './support/rpm-tools';
 import { type RunningPallet, startPallet } from './support/server';
+
+retryStaleConnections();
+
 import { createZypperEnv, zypperRefusals } from './support/zypper';
 
 let pallet: RunningPallet;
