@@ -22,38 +22,32 @@ describe('parseDeb bounds memory on hostile control.tar', () => {
     // 64 concatenated gzip members of 16 MiB of zeros: ~1 GiB once decompressed, ~1 MiB stored.
     const member = gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
     const bomb = Buffer.concat(Array.from({ length: 64 }, () => member));
-    const started = performance.now();
     await expectRejection(
       await debWithControlMember('control.tar.gz', bomb),
       'corrupt',
       /decompresses to more than/,
     );
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('stops an xz bomb during decompression', async () => {
     const bomb = shellBytes('head -c 67108864 /dev/zero | xz -1 -T1 -c');
     expect(bomb.length).toBeLessThan(64 * 1024);
-    const started = performance.now();
     await expectRejection(
       await debWithControlMember('control.tar.xz', bomb),
       'corrupt',
       /decompresses to more than the 1048576-byte limit/,
       limits,
     );
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('stops a zstd bomb during decompression', async () => {
     const bomb = shellBytes('head -c 268435456 /dev/zero | zstd -q -c');
-    const started = performance.now();
     await expectRejection(
       await debWithControlMember('control.tar.zst', bomb),
       'corrupt',
       /decompresses to more than/,
       limits,
     );
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('refuses a zstd frame that declares a huge window before allocating it', async () => {

@@ -183,12 +183,12 @@ describe('buildRepodata', () => {
     );
   });
 
-  it('handles 10,000 packages quickly', () => {
+  it('writes 10,000 packages into each index (timings printed; npm run bench measures speed)', () => {
     // Measured on the shared 2-core dev VM (tsx, warm JIT, 15.5 MB of XML for 10k packages):
     // buildRepodata 85–170 ms, of which gzip ≈ 60 ms, so ≈ 25–100 ms without gzip; building the 3×10k
     // entries (done once per package at ingest, not at publish) ≈ 350–500 ms. Under vitest with a cold JIT
     // and other jobs on the cores it was entries ≈ 600–1500 ms, buildRepodata ≈ 380–840 ms. The console
-    // line prints the current run; the bound below is loose so a busy machine does not fail it.
+    // line prints the current run; speed itself is judged by `npm run bench`, never by a timed test.
     const primary: string[] = [];
     const filelists: string[] = [];
     const other: string[] = [];
@@ -213,6 +213,6 @@ describe('buildRepodata', () => {
         `(gzip ≈ ${gzipMs.toFixed(0)} ms, rest ≈ ${withoutGzip.toFixed(0)} ms); ` +
         `${opened.reduce((n, b) => n + b.length, 0)} XML bytes`,
     );
-    expect(withoutGzip).toBeLessThan(1000);
+    for (const xml of opened) expect(xml.toString('utf8')).toContain('packages="10000"');
   });
 });
