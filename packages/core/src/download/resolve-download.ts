@@ -2,12 +2,13 @@
 // Layout: /dl/{org}/{repo}/gpg.asc|gpg.gpg, /dl/{org}/{repo}/deb/{distro}/(dists|pool)/...,
 // /dl/{org}/{repo}/rpm/{distro}/{release}/(repodata|Packages)/...
 
-import type { Repository } from '@pallet/db';
+import type { Blob, Repository } from '@pallet/db';
 import { publicKeyToBinary } from '@pallet/openpgp';
 import type { Actor } from '../auth/actor';
 import { canReadRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { NotFound, Unauthorized } from '../errors/domain-errors';
+import { fileNameScope } from '../package/claim-file-name';
 import { loadPublicKeys } from '../signing-key/load-signing-keys';
 
 export type Download =
@@ -169,15 +170,52 @@ async function resolvePackageFile(
     include: { servedBlob: true },
     orderBy: { updatedAt: 'desc' },
   });
-  if (!pkg?.servedBlob) throw new NotFound('file');
+  const served = pkg?.servedBlob
+    ? { blob: pkg.servedBlob, lastModified: pkg.updatedAt }
+    : await resolveSupersededName(ctx, repo, format, dist, filename);
+  if (!served) throw new NotFound('file');
   return {
     kind: 'stored',
-    storageKey: pkg.servedBlob.storageKey,
-    size: Number(pkg.servedBlob.size),
+    storageKey: served.blob.storageKey,
+    size: Number(served.blob.size),
     contentType: format === 'DEB' ? 'application/vnd.debian.binary-package' : 'application/x-rpm',
     immutable: true,
-    etag: pkg.servedBlob.sha256,
-    lastModified: pkg.updatedAt,
+    etag: served.blob.sha256,
+    lastModified: served.lastModified,
     isPrivate: repo.visibility === 'PRIVATE',
   };
+}
+
+/**
+ * A name an overwrite moved a package off keeps its bytes for the retention period (a name never
+ * serves other bytes: see package/claim-file-name.ts), so a client with the previous index can finish.
+ */
+async function resolveSupersededName(
+  ctx: CoreContext,
+  repo: Repository,
+  format: 'DEB' | 'RPM',
+  dist: { distro?: string; name?: string },
+  filename: string,
+): Promise<{ blob: Blob; lastModified: Date } | null> {
+  const scope = fileNameScope(format === 'DEB' ? 'deb' : 'rpm', {
+    distro: dist.distro ?? '',
+    name: dist.name ?? '',
+  });
+  const claim = await ctx.db.packageFileName.findFirst({
+    where: {
+      repositoryId: repo.id,
+      scope,
+      filename,
+      supersededAt: { gt: new Date(Date.now() - ctx.config.retainSupersededMs) },
+    },
+  });
+  if (!claim) return null;
+  // A .deb is served as uploaded; an rpm as its signed copy, recorded once it was prepared.
+  const blob =
+    format === 'DEB'
+      ? await ctx.db.blob.findUnique({ where: { sha256: claim.uploadSha256 } })
+      : claim.servedBlobId
+        ? await ctx.db.blob.findUnique({ where: { id: claim.servedBlobId } })
+        : null;
+  return blob ? { blob, lastModified: claim.supersededAt ?? claim.createdAt } : null;
 }

@@ -36,7 +36,32 @@ export async function claimFileName(
     const claim = await tx.packageFileName.findUniqueOrThrow({
       where: { repositoryId_scope_filename: { ...where, filename } },
     });
-    if (claim.uploadSha256 === uploadSha256) return filename;
+    if (claim.uploadSha256 === uploadSha256) {
+      // The name is a package's current one again (an overwrite back to these bytes).
+      if (claim.supersededAt) {
+        await tx.packageFileName.update({
+          where: { repositoryId_scope_filename: { ...where, filename } },
+          data: { supersededAt: null },
+        });
+      }
+      return filename;
+    }
   }
   throw new Conflict('No free download name is left for this package file.', 'file_name_taken');
+}
+
+/**
+ * Records that an overwrite moved a package off `filename`. The name keeps answering with its bytes for
+ * the retention period (as superseded by-hash indexes do), so a machine that read the previous index
+ * just before the overwrite still gets the file that index promised.
+ */
+export async function supersedeFileName(
+  tx: Tx,
+  where: { repositoryId: string; scope: string },
+  filename: string,
+): Promise<void> {
+  await tx.packageFileName.updateMany({
+    where: { ...where, filename },
+    data: { supersededAt: new Date() },
+  });
 }

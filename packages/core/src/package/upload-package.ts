@@ -10,9 +10,9 @@ import type { CoreContext } from '../context/core-context';
 import { distroAccepts, parseDistributionName } from '../distribution/distribution-name';
 import { ensureDistribution } from '../distribution/ensure-distribution';
 import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-errors';
-import { claimFileName, fileNameScope } from './claim-file-name';
+import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
 import { type PackageView, toPackageView } from './package-view';
-import { discardStagedUpload, type StagedUpload } from './stage-upload';
+import { discardStagedUpload, type StagedUpload, toPackageError } from './stage-upload';
 import { recordBlob } from './store-blob';
 
 export const uploadFields = z.object({
@@ -72,14 +72,14 @@ function identify(staged: StagedUpload, release: string, component: string): Ide
   };
 }
 
-/** The format libraries refuse unsafe names with a TypeError: that is the package's fault, a 422. */
+/** The format libraries refuse unsafe names (a TypeError, or their own error): the package's fault, a 422. */
 function identifyOrRefuse(staged: StagedUpload, release: string, component: string): Identity {
   try {
     return identify(staged, release, component);
   } catch (err) {
     if (err instanceof TypeError)
       throw new InvalidPackage(`The package metadata is not usable: ${err.message}.`);
-    throw err;
+    throw toPackageError(err);
   }
 }
 
@@ -135,12 +135,11 @@ export async function uploadPackage(
         );
       }
       // Other bytes than the name's first content (an overwrite) are served under a name of their own.
-      const filename = await claimFileName(
-        tx,
-        { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) },
-        id.filename,
-        staged.sha256,
-      );
+      const names = { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) };
+      const filename = await claimFileName(tx, names, id.filename, staged.sha256);
+      if (existing?.filename && existing.filename !== filename && existing.status !== 'DELETING') {
+        await supersedeFileName(tx, names, existing.filename);
+      }
       const data = {
         format: staged.format === 'deb' ? ('DEB' as const) : ('RPM' as const),
         component: id.component,
