@@ -57,6 +57,8 @@ const ENDPOINTS: Endpoint[] = [
   { route: 'log/proof', method: 'GET', need: 'public', path: () => `/log/proof?sha256=${'0'.repeat(64)}` },
   { route: 'log/consistency', method: 'GET', need: 'public', path: () => '/log/consistency?from=0&to=0' },
   { route: 'log/entries', method: 'GET', need: 'public', path: () => '/log/entries?start=0&end=1' },
+  { route: 'log/witness', method: 'GET', need: 'public', path: () => '/log/witness' },
+  { route: 'log/witness', method: 'POST', need: 'public', path: () => '/log/witness' },
   { route: 'signup', method: 'POST', need: 'public', path: () => '/signup' },
   { route: 'me', method: 'GET', need: 'self', path: () => '/me' },
   {

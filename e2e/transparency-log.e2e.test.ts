@@ -23,6 +23,7 @@ import {
   nodeKey,
   openNote,
   parseCheckpoint,
+  parseCosignerVerifierKey,
   parseVerifierKey,
   signNote,
 } from '@pallet/tlog';
@@ -324,6 +325,74 @@ describe('pallet verify', () => {
       const run = await pallet_verify();
       expect(run.out).toMatch(/UNTRUSTED CHECKPOINT: Note is not signed by a known key/);
       expect(run.code, run.out).toBe(5);
+    } finally {
+      overrides.clear();
+    }
+  });
+});
+
+describe('witnessing', () => {
+  let witness: RunningPallet;
+
+  beforeAll(async () => {
+    const logKey = (await (await fetch(`${pallet.baseUrl}/api/v1/log/key`)).text()).trim();
+    witness = await startPallet('tlogw', { PALLET_WITNESS_LOGS: logKey });
+  }, 180_000);
+
+  afterAll(async () => {
+    await witness?.stop();
+  });
+
+  function witnessPush(server: string): Promise<{ code: number | null; out: string }> {
+    const child = spawn(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      [join(ROOT, 'apps/cli/src/main.ts'), 'witness-push', witness.baseUrl],
+      { env: { ...process.env, PALLET_URL: server, PALLET_TOKEN: '' }, timeout: 60_000 },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, out })));
+  }
+
+  it('another instance cosigns the log, then only checkpoints consistent with what it cosigned', async () => {
+    const cosignerKey = parseCosignerVerifierKey(
+      await (await fetch(`${witness.baseUrl}/api/v1/log/witness`)).text(),
+    );
+    const first = await witnessPush(pallet.baseUrl);
+    expect(first.code, first.out).toBe(0);
+    const line = /^\u2014 .+$/m.exec(first.out)![0];
+    const note = await (await fetch(`${pallet.baseUrl}/api/v1/log/checkpoint`)).text();
+    expect(openNote(`${note}${line}\n`, [cosignerKey]).verifiedBy).toEqual([cosignerKey.name]);
+
+    await publish('log-hello', '1.0-3');
+    const second = await witnessPush(pallet.baseUrl);
+    expect(second.out).toMatch(/cosigned .* \(consistent with its size [1-9]\d*\)/);
+    expect(second.code, second.out).toBe(0);
+
+    // A forked checkpoint, even signed with the log's real key, is refused.
+    const signer = await stolenLogSigner();
+    const size = parseCheckpoint(note.split('\n\n')[0]! + '\n').treeSize;
+    overrides.set('/api/v1/log/checkpoint', {
+      type: 'text/plain',
+      body: signNote(
+        formatCheckpoint({
+          origin: signer.name,
+          treeSize: size + 5,
+          rootHash: new Uint8Array(32).fill(7),
+          extensions: [],
+        }),
+        [signer],
+      ),
+    });
+    try {
+      const forked = await witnessPush(frontUrl);
+      expect(forked.out).toMatch(/refused .* 400 .*inconsistent_checkpoint/);
+      expect(forked.code, forked.out).toBe(1);
     } finally {
       overrides.clear();
     }

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError, PalletClient } from '@pallet/api-client';
 import { defaultStatePath } from './log-state';
+import { pushToWitness } from './push-to-witness';
 import { verifyIndex } from './verify-index';
 
 const USAGE = `usage:
@@ -15,6 +16,8 @@ const USAGE = `usage:
       proves the served InRelease/repomd.xml is in Pallet's transparency log, under a checkpoint
       signed by the log key (pinned on first use) and consistent with the last one seen.
       exit 0 proved, 1 error, 3 not in the log (split view?), 4 log fork, 5 untrusted checkpoint
+  pallet witness-push WITNESS_URL
+      asks another Pallet instance to cosign this server's newest log checkpoint (witnessing)
 environment: PALLET_TOKEN (required, except for verify with --format and --base-url/--file),
              PALLET_URL (default http://localhost:3000), PALLET_VERIFY_STATE (verify's state file)`;
 
@@ -77,6 +80,10 @@ export async function runCli(
       },
       out,
     );
+  }
+  if (command === 'witness-push') {
+    if (!rest[0]) throw new UsageError('witness-push needs WITNESS_URL');
+    return pushToWitness(new PalletClient(server), rest[0], out);
   }
   if (!token) throw new UsageError('PALLET_TOKEN is not set');
   const client = new PalletClient(server, token);

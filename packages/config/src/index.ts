@@ -85,6 +85,8 @@ export interface Config {
   dataDir: string;
   /** the transparency log's origin and note key name (C2SP: a schema-less URL, no spaces or '+') */
   logName: string;
+  /** verifier keys of other logs this instance witnesses (cosigns) */
+  witnessLogs: string[];
 }
 
 const envSchema = z.object({
@@ -140,6 +142,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s+]+$/, 'no spaces or "+"')
     .optional(),
+  PALLET_WITNESS_LOGS: z.string().default(''),
   PALLET_TRUST_PROXY: z.string().default('off').transform(parseTrustProxy),
   PALLET_LIMIT_SIGNIN_ACCOUNT_SOURCE: rateLimitEnv('5/15m'),
   PALLET_LIMIT_SIGNIN_ACCOUNT: rateLimitEnv('20/15m'),
@@ -340,6 +343,7 @@ export function loadConfig(
     production,
     dataDir,
     logName: e.PALLET_LOG_NAME ?? defaultLogName(appUrl),
+    witnessLogs: e.PALLET_WITNESS_LOGS.split(/[\s,]+/).filter(Boolean),
   };
   if (env === process.env) cached = config;
   return config;

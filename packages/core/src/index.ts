@@ -54,6 +54,7 @@ export * from './token/list-tokens';
 export * from './token/revoke-token';
 export * from './token/token-view';
 export * from './transparency-log/append-to-log';
+export * from './transparency-log/cosign-checkpoint';
 export * from './transparency-log/get-log-checkpoint';
 export * from './transparency-log/list-log-entries';
 export * from './transparency-log/load-log-signer';

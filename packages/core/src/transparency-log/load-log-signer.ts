@@ -1,11 +1,19 @@
-// The transparency log's Ed25519 note key: one row, created on first use, the private half sealed under
-// the master key like repository signing keys (packages/openpgp key-envelope) and unsealed once a process.
+// The transparency log's Ed25519 keys: the log key (row 1, signs checkpoints) and the witness key
+// (row 2, cosigns other logs' checkpoints), each created on first use with the private half sealed under
+// the master key like repository signing keys (packages/openpgp key-envelope), unsealed once a process.
 import { generateKeyPairSync } from 'node:crypto';
 import { openPrivateKey, sealPrivateKey } from '@pallet/openpgp';
-import { createNoteSigner, formatVerifierKey, type NoteSigner } from '@pallet/tlog';
+import {
+  type Cosigner,
+  createCosigner,
+  createNoteSigner,
+  formatVerifierKey,
+  type NoteSigner,
+} from '@pallet/tlog';
 import type { CoreContext } from '../context/core-context';
 
-const KEY_ROW = 1;
+const LOG_KEY_ROW = 1;
+const WITNESS_KEY_ROW = 2;
 
 export interface LogSigner extends NoteSigner {
   publicKey: Uint8Array;
@@ -13,50 +21,74 @@ export interface LogSigner extends NoteSigner {
   verifierKey: string;
 }
 
-const cache = new WeakMap<CoreContext, Promise<LogSigner>>();
+const signers = new WeakMap<CoreContext, Promise<LogSigner>>();
+const cosigners = new WeakMap<CoreContext, Promise<Cosigner>>();
 
-/** The envelope's additional data binds the sealed key to the log it signs for. */
+/** The envelope's additional data binds the sealed key to the name it signs as. */
 function envelopeContext(name: string): string {
   return `transparency-log:${name}`;
 }
 
-async function readOrCreateKey(ctx: CoreContext): Promise<LogSigner> {
+/** The key's name and PKCS#8 PEM; the name is fixed by whoever created the row first. */
+async function readOrCreateKey(
+  ctx: CoreContext,
+  id: number,
+  name: string,
+): Promise<{ name: string; pem: string }> {
   // Outside any caller's transaction, so a rolled-back publication never leaves a cached key behind.
-  let row = await ctx.db.transparencyLogKey.findUnique({ where: { id: KEY_ROW } });
+  let row = await ctx.db.transparencyLogKey.findUnique({ where: { id } });
   if (!row) {
-    const name = ctx.config.logName;
-    const { privateKey } = generateKeyPairSync('ed25519');
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const signer = createNoteSigner(name, pem);
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
     // Two processes may race on first use: the first insert wins and both read it back.
     await ctx.db.transparencyLogKey.createMany({
       data: [
         {
-          id: KEY_ROW,
+          id,
           name,
-          publicKey: Buffer.from(signer.publicKey),
+          publicKey: raw,
           sealedPrivateKey: Buffer.from(sealPrivateKey(pem, ctx.config.masterKey, envelopeContext(name))),
         },
       ],
       skipDuplicates: true,
     });
-    row = await ctx.db.transparencyLogKey.findUniqueOrThrow({ where: { id: KEY_ROW } });
+    row = await ctx.db.transparencyLogKey.findUniqueOrThrow({ where: { id } });
   }
   const pem = openPrivateKey(
     new Uint8Array(row.sealedPrivateKey),
     ctx.config.masterKey,
     envelopeContext(row.name),
   );
-  const signer = createNoteSigner(row.name, pem);
-  return { ...signer, verifierKey: formatVerifierKey(row.name, signer.publicKey) };
+  return { name: row.name, pem };
+}
+
+function cached<T>(
+  map: WeakMap<CoreContext, Promise<T>>,
+  ctx: CoreContext,
+  load: () => Promise<T>,
+): Promise<T> {
+  let value = map.get(ctx);
+  if (!value) {
+    value = load();
+    map.set(ctx, value);
+    value.catch(() => map.delete(ctx));
+  }
+  return value;
 }
 
 export function loadLogSigner(ctx: CoreContext): Promise<LogSigner> {
-  let signer = cache.get(ctx);
-  if (!signer) {
-    signer = readOrCreateKey(ctx);
-    cache.set(ctx, signer);
-    signer.catch(() => cache.delete(ctx));
-  }
-  return signer;
+  return cached(signers, ctx, async () => {
+    const { name, pem } = await readOrCreateKey(ctx, LOG_KEY_ROW, ctx.config.logName);
+    const signer = createNoteSigner(name, pem);
+    return { ...signer, verifierKey: formatVerifierKey(name, signer.publicKey) };
+  });
+}
+
+/** This instance's witness key (a C2SP tlog-cosignature Ed25519 cosigner). */
+export function loadWitnessCosigner(ctx: CoreContext): Promise<Cosigner> {
+  return cached(cosigners, ctx, async () => {
+    const { name, pem } = await readOrCreateKey(ctx, WITNESS_KEY_ROW, `${ctx.config.logName}/witness`);
+    return createCosigner(name, pem);
+  });
 }
