@@ -389,6 +389,10 @@ describe('witnessing', () => {
         [signer],
       ),
     });
+    overrides.set('/api/v1/log/consistency', {
+      type: 'application/json',
+      body: JSON.stringify({ proof: [1, 2, 3].map((b) => Buffer.alloc(32, b).toString('base64')) }),
+    });
     try {
       const forked = await witnessPush(frontUrl);
       expect(forked.out).toMatch(/refused .* 400 .*inconsistent_checkpoint/);
