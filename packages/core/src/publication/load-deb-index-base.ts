@@ -1,12 +1,15 @@
 // The current publication's Packages and Packages.gz of every component/architecture, with the
 // digests its Release lists, so that a publication which only adds packages appends to them
 // (build-deb-publication.ts) instead of reading every row and recompressing every index.
+import { createHash } from 'node:crypto';
 import { getField, parseDeb822Stanza } from '@pallet/deb';
 import type { CoreContext } from '../context/core-context';
 import type { DebIndexBase } from './build-deb-publication';
 import type { Digests } from './publication-file';
 
 type Tx = Parameters<Parameters<CoreContext['db']['$transaction']>[0]>[0];
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 async function readObject(ctx: CoreContext, key: string): Promise<Buffer | null> {
   const obj = await ctx.storage.get(key);
@@ -40,8 +43,8 @@ function releaseDigests(release: string): Map<string, Digests> {
 
 /**
  * The indexes of publication `publicationId` by `component/binary-arch`, or null when they cannot
- * serve as a base: a directory in `needed` that it lacks, .xz indexes, or a file missing or not
- * matching what its Release says.
+ * serve as a base: a directory in `needed` that it lacks, .xz indexes, or a file missing or whose
+ * bytes do not match what its Release says.
  */
 export async function loadDebIndexBase(
   ctx: CoreContext,
@@ -78,6 +81,14 @@ export async function loadDebIndexBase(
       readObject(ctx, gzFile.storageKey),
     ]);
     if (!plain || !gz || plain.length !== plainDigests.size || gz.length !== gzDigests.size) return null;
+    // Bytes changed in storage must not be appended to and signed anew: rebuild from rows instead.
+    if (sha256(plain) !== plainDigests.sha256 || sha256(gz) !== gzDigests.sha256) {
+      ctx.log.warn(
+        { publicationId, dir },
+        'stored index does not match its Release digest; rebuilding from rows',
+      );
+      return null;
+    }
     base.set(dir, { plain, gz, plainDigests, gzDigests });
   }
   return base;

@@ -217,4 +217,26 @@ describe('publishDistribution', () => {
       ),
     ).toBe(true);
   });
+
+  it('rebuilds from rows instead of appending to an index whose stored bytes were changed', async () => {
+    const zz = await add('zz-tool', '1.0', 'amd64', 'debian/sid');
+    const sid = (await ctx.db.package.findUniqueOrThrow({ where: { id: zz.id } })).distributionId;
+    await publishDistributionNow(ctx, sid);
+    const dist = await ctx.db.distribution.findUniqueOrThrow({ where: { id: sid } });
+    const stored = await ctx.db.publicationFile.findUniqueOrThrow({
+      where: {
+        publicationId_path: {
+          publicationId: dist.currentPublicationId!,
+          path: 'dists/sid/main/binary-amd64/Packages',
+        },
+      },
+    });
+    const path = join(ctx.config.storage, stored.storageKey);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('Package: zz-tool', 'Package: zz-evil'));
+
+    await add('aa-tool', '1.0', 'amd64', 'debian/sid');
+    expect((await publishDistributionNow(ctx, sid)).packageCount).toBe(2);
+    const index = await currentFile(sid, 'dists/sid/main/binary-amd64/Packages');
+    expect([...index.matchAll(/^Package: (\S+)$/gm)].map((m) => m[1])).toEqual(['aa-tool', 'zz-tool']);
+  });
 });
