@@ -5,6 +5,7 @@
 //   npm run bench -- --quick        1,000 only
 //   npm run bench -- --rpm-10k      also rpm 10,000 (builds 10,000 rpms once, ~6 min more; cached)
 //   npm run bench -- --api          only the upload bursts through the API (builds the web app if needed)
+//   npm run bench -- --serve        only the serving table (issue 10: origin vs nginx with wrk, ~1 min)
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -21,8 +22,9 @@ await setup('start');
 if (!args.has('--api')) ensureDebianPackages(['reprepro']);
 
 const apiOnly = args.has('--api');
+const serveOnly = args.has('--serve');
 const scenarios = [];
-if (!apiOnly) {
+if (!apiOnly && !serveOnly) {
   scenarios.push({ name: 'deb', file: 'bench/scenarios/deb.ts', sizes: quick ? '1000' : '1000,10000' });
   scenarios.push({ name: 'tlog', file: 'bench/scenarios/tlog.ts', sizes: quick ? '10000' : '100000' });
   if (has('rpmbuild')) {
@@ -36,14 +38,20 @@ if (!apiOnly) {
   }
 }
 
-// Upload bursts go through the built web app and the worker, as under `npm start`.
+// Upload bursts and serving go through the built web app and the worker, as under `npm start`.
 const webBuild = spawnSync(
   'npx',
   ['turbo', 'run', 'build', '--filter=@pallet/web', '--output-logs=errors-only'],
   { cwd: root, stdio: 'inherit' },
 );
-if (webBuild.status === 0) scenarios.push({ name: 'api', file: 'bench/scenarios/burst.ts', sizes: '' });
-else console.log('[bench] the web app did not build: skipping the upload bursts through the API.');
+if (webBuild.status === 0) {
+  if (!serveOnly) scenarios.push({ name: 'api', file: 'bench/scenarios/burst.ts', sizes: '' });
+  if (!apiOnly) {
+    // Serving (issue 10): the origin against nginx, both loaded by wrk.
+    ensureDebianPackages(['nginx', 'wrk']);
+    scenarios.push({ name: 'serve', file: 'bench/scenarios/serve.ts', sizes: quick ? '2' : '4' });
+  }
+} else console.log('[bench] the web app did not build: skipping the upload bursts and the serving table.');
 
 function runScenario({ name, file, sizes }) {
   return new Promise((resolve) => {
@@ -56,7 +64,11 @@ function runScenario({ name, file, sizes }) {
       if (!line.startsWith(RESULT_PREFIX)) return console.log(`[${name}] ${line}`);
       const figure = JSON.parse(line.slice(RESULT_PREFIX.length));
       figures.push(figure);
-      console.log(`[${name}] ${figure.scenario}: ${Math.round(figure.ms)} ms`);
+      if (figure.table === 'serving')
+        console.log(
+          `[${name}] ${figure.setup} ${figure.file} ${figure.access}: ${Math.round(figure.reqPerSec)} req/s`,
+        );
+      else console.log(`[${name}] ${figure.scenario}: ${Math.round(figure.ms)} ms`);
     });
     child.on('exit', (code) => resolve({ name, code, figures }));
   });
@@ -99,6 +111,35 @@ function printTable(figures) {
   for (const r of rows.slice(1)) console.log(line(r));
 }
 
+function printServingTable(figures) {
+  if (figures.length === 0) return;
+  const rows = [['Serving', 'File', 'Access', 'Req/s', 'Reference', 'Ref. req/s', 'Ratio', 'Target']];
+  for (const f of figures) {
+    const ratio = f.reqPerSec / f.reference.reqPerSec;
+    rows.push([
+      f.setup,
+      f.file,
+      f.access,
+      Math.round(f.reqPerSec).toLocaleString('en-US'),
+      f.reference.name,
+      Math.round(f.reference.reqPerSec).toLocaleString('en-US'),
+      `${(ratio * 100).toFixed(1)} %`,
+      f.target ? `>= ${Math.round(f.target * 100)} % ${ratio >= f.target ? 'met' : 'MISSED'}` : '',
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const right = new Set([3, 5, 6]);
+  const line = (r) =>
+    r.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
+  console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log(
+    'Req/s: wrk, 2 threads, 16 connections, keep-alive, after a 1 s warm-up; Ratio = Pallet / nginx serving the ' +
+      'same bytes from disk in the same run (sendfile, one worker per CPU). Private rows send the read token ' +
+      'as the HTTP Basic password on every request.',
+  );
+}
+
 const started = Date.now();
 const before = loadavg()[0];
 const results = [];
@@ -114,7 +155,9 @@ console.log(
     "Ratio = Pallet / reference (below 1 = faster). Peak RSS = the process's peak resident memory during " +
     'the step (kernel VmHWM, reset when the step starts); "from" = its resident memory at that moment.',
 );
-printTable(results.flatMap((r) => r.figures));
+const all = results.flatMap((r) => r.figures);
+if (!serveOnly) printTable(all.filter((f) => f.table !== 'serving'));
+printServingTable(all.filter((f) => f.table === 'serving'));
 const failed = results.filter((r) => r.code !== 0);
 for (const f of failed) console.error(`[bench] scenario ${f.name} failed (exit code ${f.code})`);
 process.exit(failed.length ? 1 : 0);

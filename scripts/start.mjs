@@ -1,7 +1,9 @@
-// `npm start`: sets the machine up, builds the web app when needed, then runs web + worker together.
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+// `npm start`: sets the machine up, builds the web app when needed, then runs web + worker under a
+// supervisor (scripts/lib/supervise.mjs): a crashed process is restarted, the other keeps running,
+// and SIGTERM/SIGINT stop both within a few seconds.
+import { spawnSync } from 'node:child_process';
 import { root, setup } from './lib/setup.mjs';
+import { palletProcesses, supervise } from './lib/supervise.mjs';
 
 await setup('start');
 // One machine, no master key given: allow the generated development key (config warns loudly).
@@ -17,20 +19,17 @@ const build = spawnSync(
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const port = process.env.PORT ?? '3000';
-const children = [
-  spawn('npx', ['next', 'start', '-p', port], { cwd: join(root, 'apps', 'web'), stdio: 'inherit' }),
-  spawn('npx', ['tsx', 'src/main.ts'], { cwd: join(root, 'apps', 'worker'), stdio: 'inherit' }),
-];
+const supervisor = supervise(palletProcesses({ ...process.env, NODE_ENV: 'production' }));
 console.log(
   `[pallet] web on ${process.env.APP_URL ?? `http://localhost:${port}`}, worker running. Ctrl-C stops both.`,
 );
 let stopping = false;
-const stop = (code) => {
+const stop = async (signal) => {
   if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 5000).unref();
+  console.log(`[pallet] stopping (${signal})`);
+  await supervisor.stop();
+  process.exit(0);
 };
-for (const c of children) c.on('exit', (code) => stop(code ?? 1));
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

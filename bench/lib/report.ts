@@ -28,3 +28,21 @@ export function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** One row of the serving table: requests/s of a Pallet setup beside nginx serving the same file from disk. */
+export interface ServingFigure {
+  table: 'serving';
+  /** e.g. "origin (no edge)" or "edge (npm run edge)" */
+  setup: string;
+  /** e.g. "pool file (53 KB .deb)", "InRelease" */
+  file: string;
+  access: 'public' | 'private (read token)';
+  reqPerSec: number;
+  reference: { name: string; reqPerSec: number };
+  /** the issue's target as a fraction of the reference, e.g. 0.25 */
+  target?: number;
+}
+
+export function reportServing(figure: Omit<ServingFigure, 'table'>): void {
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ table: 'serving', ...figure })}\n`);
+}

@@ -1,4 +1,4 @@
-// Starts the built web app (`next start`) and the worker against a test instance, like `npm start` does.
+// Starts the built web app (apps/web/server.ts) and the worker against a test instance, like `npm start` does.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import net from 'node:net';
@@ -81,11 +81,12 @@ export async function startPallet(
     NODE_ENV: 'production',
     ...extraEnv,
   };
+  // The web app's own server (apps/web/server.ts): /dl outside Next.js, everything else through it.
   const web = startChild(
-    join(ROOT, 'node_modules/.bin/next'),
-    ['start', '-p', String(port), '-H', '127.0.0.1'],
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['server.ts'],
     join(ROOT, 'apps/web'),
-    env,
+    { PALLET_LISTEN_HOST: '127.0.0.1', ...env },
     join(instance.dir, 'web.log'),
   );
   const worker = startChild(

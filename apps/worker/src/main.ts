@@ -3,14 +3,21 @@ import { loadConfig } from '@pallet/config';
 import { createCoreContext } from '@pallet/core';
 import { startWorker } from './worker';
 
+/** Running jobs get this long to finish on SIGTERM; unfinished ones are picked up again on restart. */
+const SHUTDOWN_GRACE_MS = 3000;
+
 const core = createCoreContext(loadConfig());
 const worker = await startWorker(core);
 
+let stopping = false;
 async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
   core.log.info({ signal }, 'worker stopping');
-  await worker.close();
-  await core.queues.close();
-  await core.db.$disconnect();
+  setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 2000).unref();
+  const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+  await Promise.race([worker.close(), grace]);
+  await Promise.allSettled([core.queues.close(), core.db.$disconnect()]);
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -87,6 +87,10 @@ export interface Config {
   logName: string;
   /** verifier keys of other logs this instance witnesses (cosigns) */
   witnessLogs: string[];
+  /** address the web server binds (all interfaces when unset) */
+  listenHost?: string;
+  /** memory the origin server may hold small repository files in (bytes) */
+  serveMemoryBytes: number;
 }
 
 const envSchema = z.object({
@@ -151,6 +155,8 @@ const envSchema = z.object({
   PALLET_LIMIT_SIGNUP_EMAIL: rateLimitEnv('5/1h'),
   PALLET_LIMIT_TOKEN_FAILURES_SOURCE: rateLimitEnv('100/5m'),
   PALLET_SIGNIN_MAX_DELAY: z.string().default('15m').transform(durationSeconds),
+  PALLET_SERVE_MEMORY_MB: z.coerce.number().min(0).default(64),
+  PALLET_LISTEN_HOST: z.string().min(1).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -344,6 +350,8 @@ export function loadConfig(
     dataDir,
     logName: e.PALLET_LOG_NAME ?? defaultLogName(appUrl),
     witnessLogs: e.PALLET_WITNESS_LOGS.split(/[\s,]+/).filter(Boolean),
+    listenHost: e.PALLET_LISTEN_HOST,
+    serveMemoryBytes: Math.round(e.PALLET_SERVE_MEMORY_MB * 1024 * 1024),
   };
   if (env === process.env) cached = config;
   return config;

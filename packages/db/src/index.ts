@@ -22,3 +22,4 @@ export function getDb(databaseUrl: string): PrismaClient {
   }
   return client;
 }
+export { listenForNotifications, type NotificationListener } from './listen-notifications';

@@ -4,7 +4,7 @@ import { getCore } from './core';
 import { assertSafeValue } from './edge-input';
 import { readLimitedText } from './request-body';
 
-const STATUS: Record<DomainErrorKind, number> = {
+export const STATUS: Record<DomainErrorKind, number> = {
   invalid_request: 400,
   unauthorized: 401,
   forbidden: 403,

@@ -1,13 +1,37 @@
-// Turns a resolved download into an HTTP response: cache policy per file kind, ETag/Last-Modified,
-// conditional requests, single byte ranges, HSTS over HTTPS, and Basic auth challenges.
-import { Readable } from 'node:stream';
-import type { CoreContext, Download } from '@pallet/core';
-import { NotFound } from '@pallet/core';
+// Turns a resolved download into an HTTP answer on node:http: cache policy per file kind,
+// ETag/Last-Modified, conditional requests, single byte ranges, HSTS over HTTPS, and Content-Length on
+// every answer (GET and HEAD). Small files come from memory, larger ones stream from storage.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Download } from '@pallet/core';
+import type { Storage } from '@pallet/storage';
+import type { BlobMemoryCache } from '../origin/blob-memory-cache';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const INDEX = 'public, max-age=60, must-revalidate';
+const HSTS = 'max-age=63072000; includeSubDomains';
 
-function parseRange(header: string | null, size: number): { start: number; end: number } | 'invalid' | null {
+export interface ServeContext {
+  storage: Storage;
+  blobs: BlobMemoryCache;
+  /** APP_URL is https: every answer carries HSTS */
+  alwaysHttps: boolean;
+}
+
+/** The Cache-Control a file is served with (the edge reads it from /_pallet/edge-auth too). */
+export function cacheControlOf(d: Download): string {
+  const policy = d.kind === 'stored' && d.immutable ? IMMUTABLE : INDEX;
+  return d.isPrivate ? policy.replace('public', 'private') : policy;
+}
+
+export function etagOf(d: Download): string {
+  return `"${d.kind === 'stored' ? d.sha256 : d.etag}"`;
+}
+
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'invalid' | null {
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
@@ -26,44 +50,93 @@ function parseRange(header: string | null, size: number): { start: number; end: 
   return { start, end };
 }
 
-export async function serveDownload(core: CoreContext, request: Request, d: Download): Promise<Response> {
-  const etag = `"${d.etag}"`;
-  const headers = new Headers({
+// toUTCString allocates; files are few and their dates never change.
+const httpDates = new WeakMap<Date, string>();
+function httpDate(d: Date): string {
+  let s = httpDates.get(d);
+  if (!s) {
+    s = d.toUTCString();
+    httpDates.set(d, s);
+  }
+  return s;
+}
+
+function notModified(req: IncomingMessage, etag: string, lastModified: Date): boolean {
+  const inm = req.headers['if-none-match'];
+  if (inm) return inm.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+  const ims = req.headers['if-modified-since'];
+  return !!ims && Date.parse(ims) >= Math.floor(lastModified.getTime() / 1000) * 1000;
+}
+
+export async function serveDownload(
+  sc: ServeContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  d: Download,
+): Promise<void> {
+  const etag = etagOf(d);
+  const headers: OutgoingHttpHeaders = {
     'content-type': d.contentType,
     etag,
-    'last-modified': d.lastModified.toUTCString(),
+    'last-modified': httpDate(d.lastModified),
     'accept-ranges': 'bytes',
+    'cache-control': cacheControlOf(d),
     'x-content-type-options': 'nosniff',
-  });
-  const cacheable = d.kind === 'stored' && d.immutable ? IMMUTABLE : INDEX;
-  headers.set('cache-control', d.isPrivate ? cacheable.replace('public', 'private') : cacheable);
-  if (core.config.appUrl.startsWith('https://') || request.headers.get('x-forwarded-proto') === 'https') {
-    headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
+  };
+  if (sc.alwaysHttps || req.headers['x-forwarded-proto'] === 'https')
+    headers['strict-transport-security'] = HSTS;
+  if (notModified(req, etag, d.lastModified)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
   }
-  const inm = request.headers.get('if-none-match');
-  const ims = request.headers.get('if-modified-since');
-  if (
-    inm?.split(',').some((t) => t.trim() === etag || t.trim() === '*') ||
-    (!inm && ims && Date.parse(ims) >= Math.floor(d.lastModified.getTime() / 1000) * 1000)
-  ) {
-    return new Response(null, { status: 304, headers });
+  // GET answers describe the bytes actually sent (storage is the truth, should it ever disagree with
+  // the database); HEAD answers come from the database alone and read nothing.
+  let body: Buffer | null = null;
+  if (d.kind === 'inline') body = Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength);
+  else if (req.method !== 'HEAD' && sc.blobs.fits(d.size)) {
+    const pending = sc.blobs.get(d.storageKey);
+    body = pending instanceof Promise ? await pending : pending;
+    if (!body) throw new StoredFileMissing();
   }
-  const size = d.kind === 'stored' ? d.size : d.body.length;
-  const ifRange = request.headers.get('if-range');
-  const range = !ifRange || ifRange === etag ? parseRange(request.headers.get('range'), size) : null;
+  const size = body ? body.length : (d as { size: number }).size;
+  const ifRange = req.headers['if-range'];
+  const range = !ifRange || ifRange === etag ? parseRange(req.headers.range, size) : null;
   if (range === 'invalid') {
-    headers.set('content-range', `bytes */${size}`);
-    return new Response(null, { status: 416, headers });
+    headers['content-range'] = `bytes */${size}`;
+    headers['content-length'] = '0';
+    res.writeHead(416, headers);
+    res.end();
+    return;
   }
   const status = range ? 206 : 200;
-  if (range) headers.set('content-range', `bytes ${range.start}-${range.end}/${size}`);
-  headers.set('content-length', String(range ? range.end - range.start + 1 : size));
-  if (request.method === 'HEAD') return new Response(null, { status, headers });
-  if (d.kind === 'inline') {
-    const body = range ? d.body.subarray(range.start, range.end + 1) : d.body;
-    return new Response(body as BodyInit, { status, headers });
+  if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+  headers['content-length'] = String(range ? range.end - range.start + 1 : size);
+  if (req.method === 'HEAD') {
+    res.writeHead(status, headers);
+    res.end();
+    return;
   }
-  const obj = await core.storage.get(d.storageKey, range ? { range } : undefined);
-  if (!obj) throw new NotFound('file');
-  return new Response(Readable.toWeb(obj.body) as unknown as ReadableStream, { status, headers });
+  if (body) {
+    res.writeHead(status, headers);
+    res.end(range ? body.subarray(range.start, range.end + 1) : body);
+    return;
+  }
+  const obj = await sc.storage.get((d as { storageKey: string }).storageKey, range ? { range } : undefined);
+  if (!obj) throw new StoredFileMissing();
+  headers['content-length'] = String(obj.contentLength);
+  if (obj.range) headers['content-range'] = `bytes ${obj.range.start}-${obj.range.end}/${obj.size}`;
+  res.writeHead(status, headers);
+  // A client that goes away mid-download ends the pipeline with an error; nothing to answer then.
+  await pipeline(obj.body, res).catch(() => {
+    obj.body.destroy();
+    res.destroy();
+  });
+}
+
+/** The database names a file that storage does not have: an operator problem, not the client's. */
+export class StoredFileMissing extends Error {
+  constructor() {
+    super('a published file is missing from storage');
+  }
 }

@@ -105,6 +105,11 @@ export class FsStorage implements Storage {
     }
   }
 
+  /** Where a key's file lives (for servers that check or send the file themselves). */
+  localPath(key: string): string {
+    return this.pathOf(key);
+  }
+
   private pathOf(key: string): string {
     assertStorageKey(key);
     return join(this.root, ...key.split('/'));

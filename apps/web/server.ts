@@ -1,0 +1,96 @@
+// The web process: one node:http server on PORT. Repository files (/dl) and the edge's auth hook are
+// answered here directly (src/origin), everything else goes to Next.js. `npm start` and the e2e harness
+// run this file with tsx; `next start` would serve /dl through nothing (see docs/architecture.md).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { loadConfig } from '@pallet/config';
+import { createCoreContext, DownloadCache } from '@pallet/core';
+import { listenForNotifications } from '@pallet/db';
+import next from 'next';
+import { BlobMemoryCache } from './src/origin/blob-memory-cache';
+import {
+  handleDownload,
+  handleEdgeAuth,
+  type OriginContext,
+  PEER_HEADER,
+} from './src/origin/handle-repository-request';
+
+/** In-flight requests get this long after SIGTERM before their sockets are closed. */
+const SHUTDOWN_GRACE_MS = 3000;
+
+let stopping = false;
+const config = loadConfig();
+const core = createCoreContext(config);
+const cache = new DownloadCache();
+const listener = listenForNotifications(config.databaseUrl, 'pallet_serving', {
+  onMessage: (payload) => cache.invalidate(payload),
+  onState: (live) => {
+    cache.setLive(live);
+    if (!live && !stopping) core.log.warn('serving cache off: the notification connection is down');
+  },
+  onError: (err) => core.log.warn({ err: err.message }, 'serving notification connection lost'),
+});
+const origin: OriginContext = {
+  core,
+  cache,
+  storage: core.storage,
+  blobs: new BlobMemoryCache(core.storage, config.serveMemoryBytes),
+  alwaysHttps: config.appUrl.startsWith('https://'),
+};
+
+const hostname = config.listenHost;
+// `npm run dev -w @pallet/web` passes --dev: Next compiles pages on demand; /dl is the same either way.
+const app = next({ dev: process.argv.includes('--dev'), dir: import.meta.dirname, port: config.port });
+const handleNext = app.getRequestHandler();
+
+/** Client-IP logic starts from the TCP peer: a client cannot supply this header itself. */
+function stampPeer(req: IncomingMessage): void {
+  const peer = req.socket.remoteAddress ?? '';
+  req.headers[PEER_HEADER] = peer;
+  const raw = req.rawHeaders;
+  for (let i = raw.length - 2; i >= 0; i -= 2) {
+    if (raw[i]!.toLowerCase() === PEER_HEADER) raw.splice(i, 2);
+  }
+  raw.push(PEER_HEADER, peer);
+}
+
+function isDownload(url: string): boolean {
+  return url.startsWith('/dl/') || url === '/dl' || url.startsWith('/dl?');
+}
+
+const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  stampPeer(req);
+  const url = req.url ?? '/';
+  if (isDownload(url)) void handleDownload(origin, req, res);
+  else if (url === '/_pallet/edge-auth' || url.startsWith('/_pallet/edge-auth?'))
+    void handleEdgeAuth(origin, req, res);
+  else void handleNext(req, res);
+});
+
+// Clients and proxies close idle keep-alive connections first (undici after 4 s, nginx after 60 s), so a
+// reused connection is never one the server is closing at that moment.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
+await app.prepare();
+server.listen(config.port, hostname, () => {
+  core.log.info({ port: config.port }, 'web server listening');
+  console.log(`[pallet] web listening on ${hostname ?? '*'}:${config.port}`);
+});
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[pallet] web stopping (${signal})`);
+  // Stop accepting; idle keep-alive sockets close now, busy ones after the grace period.
+  server.close();
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  const hardExit = setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 2000);
+  hardExit.unref();
+  await new Promise<void>((resolve) => server.once('close', () => resolve()));
+  clearTimeout(force);
+  await Promise.allSettled([listener.close(), core.queues.close(), core.db.$disconnect()]);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,124 @@
+// The origin's own answers, outside Next.js: repository files (`/dl/...`) and the edge's auth hook
+// (`/_pallet/edge-auth`, contract in docs/architecture.md). Both decide through the same cached
+// resolver, so a warm request touches neither the database nor the page framework.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  authenticateDownloadActor,
+  type CoreContext,
+  DomainError,
+  type Download,
+  type DownloadCache,
+  decodePathSegments,
+  InvalidRequest,
+  RateLimited,
+  resolveDownload,
+} from '@pallet/core';
+import { STATUS } from '../lib/http';
+import { cacheControlOf, etagOf, type ServeContext, serveDownload } from '../lib/serve-download';
+
+export const PEER_HEADER = 'x-pallet-peer';
+const BASIC_CHALLENGE = 'Basic realm="pallet repository", charset="UTF-8"';
+
+export interface OriginContext extends ServeContext {
+  core: CoreContext;
+  cache: DownloadCache;
+}
+
+function sendError(core: CoreContext, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  let status = 500;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  };
+  let body: { error: { code: string; message: string } };
+  if (err instanceof DomainError) {
+    status = STATUS[err.kind];
+    if (err instanceof RateLimited) headers['retry-after'] = String(err.retryAfterSeconds);
+    if (err.kind === 'unauthorized') headers['www-authenticate'] = BASIC_CHALLENGE;
+    body = { error: { code: err.code, message: err.message } };
+  } else {
+    const e = err as Error;
+    core.log.error(
+      { err: { name: e?.name, message: e?.message, stack: e?.stack }, url: req.url },
+      'unhandled error',
+    );
+    body = {
+      error: {
+        code: 'internal_error',
+        message: 'Something went wrong on our side; the request changed nothing.',
+      },
+    };
+  }
+  const text = req.method === 'HEAD' ? '' : JSON.stringify(body);
+  headers['content-length'] = String(Buffer.byteLength(text));
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+async function resolveFor(oc: OriginContext, req: IncomingMessage, path: string): Promise<Download> {
+  const segments = decodePathSegments(path, '/dl');
+  const peer = req.headers[PEER_HEADER] as string | undefined;
+  const actor = await authenticateDownloadActor(oc.core, oc.cache, req.headers.authorization, peer);
+  return resolveDownload(oc.core, oc.cache, actor, segments);
+}
+
+/** GET/HEAD /dl/... */
+export async function handleDownload(
+  oc: OriginContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-length': '0' });
+      res.end();
+      return;
+    }
+    const d = await resolveFor(oc, req, pathOf(req.url ?? '/'));
+    await serveDownload(oc, req, res, d);
+  } catch (err) {
+    sendError(oc.core, req, res, err);
+  }
+}
+
+/** GET /_pallet/edge-auth with X-Original-URI: may this client read that repository file? */
+export async function handleEdgeAuth(
+  oc: OriginContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET', 'content-length': '0' });
+      res.end();
+      return;
+    }
+    const original = req.headers['x-original-uri'];
+    if (typeof original !== 'string' || !original.startsWith('/dl/')) {
+      throw new InvalidRequest('X-Original-URI must name a /dl/ path.');
+    }
+    const d = await resolveFor(oc, req, pathOf(original));
+    const headers: Record<string, string> = {
+      'x-pallet-visibility': d.isPrivate ? 'private' : 'public',
+      'x-pallet-cache-control': cacheControlOf(d),
+      'x-pallet-content-type': d.contentType,
+      'x-pallet-etag': etagOf(d),
+      'cache-control': 'no-store',
+    };
+    if (d.kind === 'stored') headers['x-pallet-storage-key'] = d.storageKey;
+    res.writeHead(204, headers);
+    res.end();
+  } catch (err) {
+    req.method = 'HEAD'; // the edge reads status and headers only
+    sendError(oc.core, req, res, err);
+  }
+}

@@ -1,0 +1,90 @@
+// Serving (issue 10): requests/s for a pool file (~53 KB .deb) and InRelease, public and private
+// (read token as HTTP Basic password), from Pallet's origin server without an edge, beside nginx
+// serving the same bytes from disk, measured with wrk in the same run. Target: origin >= 25 % of nginx.
+// Further setups (behind the shipped edge) add rows through `measureRows` with their own base URL.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PalletClient } from '@pallet/api-client';
+import { buildDeb } from '../../e2e/support/deb-builder';
+import { startPallet } from '../../e2e/support/server';
+import { startStaticNginx, wrkRequestsPerSecond } from '../lib/http-load';
+import { reportServing } from '../lib/report';
+
+const ORG = 'bench';
+const seconds = Number(process.argv[2] || 4);
+
+const pallet = await startPallet('bench_serve');
+const work = mkdtempSync(join(tmpdir(), 'pallet-bench-serve-'));
+try {
+  const signup = await new PalletClient(pallet.baseUrl).signup(
+    'bench@serve.test',
+    'bench serve password 1',
+    ORG,
+  );
+  const api = new PalletClient(pallet.baseUrl, signup.token);
+  // Random text compresses to about three quarters: a .deb of ~53 KB, like the issue's measurement.
+  const deb = buildDeb(work, {
+    name: 'bench-serve',
+    version: '1.0-1',
+    body: randomBytes(52 * 1024).toString('base64'),
+  });
+  const paths: Record<string, Record<string, string>> = {};
+  for (const visibility of ['public', 'private'] as const) {
+    const repo = `serve-${visibility}`;
+    await api.createRepository(ORG, { name: repo, visibility, keyAlgorithm: 'ed25519' });
+    const up = await api.uploadPackage(ORG, repo, deb, { distribution: 'debian/bookworm' });
+    const pkg = await api.waitForPackage(ORG, repo, up.data.id, 60_000);
+    if (pkg.status !== 'published') throw new Error(`bench package not published: ${pkg.error}`);
+    paths[visibility] = {
+      pool: `/dl/${ORG}/${repo}/deb/debian/${pkg.filename}`,
+      inRelease: `/dl/${ORG}/${repo}/deb/debian/dists/bookworm/InRelease`,
+    };
+  }
+  const { token } = await api.createToken(ORG, { name: 'bench reader', scopes: ['repo:read'] });
+  const auth = { authorization: `Basic ${Buffer.from(`bench:${token}`).toString('base64')}` };
+
+  // nginx gets the very bytes Pallet serves, at the same paths.
+  const files = new Map<string, Uint8Array>();
+  for (const visibility of ['public', 'private'] as const) {
+    for (const path of Object.values(paths[visibility]!)) {
+      const res = await fetch(`${pallet.baseUrl}${path}`, { headers: visibility === 'private' ? auth : {} });
+      if (!res.ok) throw new Error(`${path}: ${res.status}`);
+      files.set(path, new Uint8Array(await res.arrayBuffer()));
+    }
+  }
+  const nginx = await startStaticNginx(files);
+  try {
+    const kinds = [
+      {
+        key: 'pool',
+        label: `pool file (${Math.round(files.get(paths.public!.pool!)!.length / 1024)} KB .deb)`,
+      },
+      { key: 'inRelease', label: 'InRelease' },
+    ];
+    for (const kind of kinds) {
+      const reference = wrkRequestsPerSecond(`${nginx.baseUrl}${paths.public![kind.key]}`, { seconds });
+      for (const visibility of ['public', 'private'] as const) {
+        const url = `${pallet.baseUrl}${paths[visibility]![kind.key]}`;
+        const reqPerSec = wrkRequestsPerSecond(url, {
+          seconds,
+          headers: visibility === 'private' ? auth : {},
+        });
+        reportServing({
+          setup: 'origin (npm start, no edge)',
+          file: kind.label,
+          access: visibility === 'public' ? 'public' : 'private (read token)',
+          reqPerSec,
+          reference: { name: 'nginx, same file from disk', reqPerSec: reference },
+          target: 0.25,
+        });
+      }
+    }
+  } finally {
+    nginx.stop();
+  }
+} finally {
+  await pallet.stop();
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,49 @@
+// Who is asking for a repository file: anonymous, or the token presented as HTTP Basic password (or
+// Bearer). Tokens are checked by core's authenticateToken (its rules, limits and audit fields) and the
+// resulting actor is remembered by the token's SHA-256 until a notification says the token, a
+// membership or a user changed; so a warm check costs one hash and a map lookup, and a revocation or
+// demotion applies from the next request.
+import type { Actor } from '../auth/actor';
+import type { CoreContext } from '../context/core-context';
+import { Unauthorized } from '../errors/domain-errors';
+import { authenticateToken } from '../token/authenticate-token';
+import { hashTokenSecret } from '../token/token-secret';
+import type { DownloadCache } from './download-cache';
+import { AuthRequired } from './resolve-download';
+
+/** The secret in an Authorization header: Bearer <token>, or Basic with the token as password. */
+export function readPresentedToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const [scheme, value] = header.trim().split(/\s+/, 2);
+  if (!value) throw new AuthRequired();
+  if (scheme?.toLowerCase() === 'bearer') return value;
+  if (scheme?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 ? decoded.slice(colon + 1) : decoded;
+  }
+  throw new AuthRequired();
+}
+
+export async function authenticateDownloadActor(
+  ctx: CoreContext,
+  cache: DownloadCache,
+  authorization: string | undefined,
+  ip: string | undefined,
+): Promise<Actor> {
+  const secret = readPresentedToken(authorization);
+  if (secret === null) return { kind: 'anonymous', ip };
+  const hash = hashTokenSecret(secret);
+  const cached = cache.token(hash);
+  if (cached) return { ...cached, ip };
+  const started = cache.tokenCheckStarted();
+  try {
+    const actor = await authenticateToken(ctx, secret, ip);
+    const row = await ctx.db.apiToken.findUnique({ where: { tokenHash: hash }, select: { expiresAt: true } });
+    cache.rememberToken(hash, actor, row?.expiresAt ?? null, started);
+    return actor;
+  } catch (err) {
+    // Package clients answer a Basic challenge; a bad token is reported the same way.
+    throw err instanceof Unauthorized ? new AuthRequired() : err;
+  }
+}

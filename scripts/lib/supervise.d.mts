@@ -1,0 +1,23 @@
+// Types for supervise.mjs (used by tests written in TypeScript).
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  stdio?: StdioOptions;
+}
+
+export interface Supervisor {
+  child(name: string): ChildProcess | undefined;
+  stop(): Promise<void>;
+}
+
+export function supervise(
+  specs: ProcessSpec[],
+  opts?: { log?: (line: string) => void; graceMs?: number; restartDelayMs?: number },
+): Supervisor;
+
+export function palletProcesses(env?: NodeJS.ProcessEnv, stdio?: StdioOptions): ProcessSpec[];

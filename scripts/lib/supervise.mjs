@@ -1,0 +1,118 @@
+// Runs Pallet's processes (web, worker) on one machine: a child that exits on its own is restarted
+// with a log line, with growing pauses if it keeps crashing, while the others keep running; `stop()`
+// sends SIGTERM to every child's process group and SIGKILL to whatever is left after the grace period.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+const MAX_BACKOFF_MS = 30_000;
+/** A child that ran this long is considered healthy again: its next crash restarts it at once. */
+const HEALTHY_AFTER_MS = 60_000;
+
+/**
+ * @param {{ name: string, command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv, stdio?: any }[]} specs
+ * @param {{ log?: (line: string) => void, graceMs?: number, restartDelayMs?: number }} [opts]
+ */
+export function supervise(specs, opts = {}) {
+  const log = opts.log ?? ((line) => console.log(line));
+  const graceMs = opts.graceMs ?? 5000;
+  const firstDelay = opts.restartDelayMs ?? 1000;
+  let stopping = false;
+  const running = new Map();
+
+  const start = (spec, delay) => {
+    const startedAt = Date.now();
+    // Own process group, so that a signal reaches grandchildren (tsx, Next's workers) as well.
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env ?? process.env,
+      stdio: spec.stdio ?? 'inherit',
+      detached: true,
+    });
+    const entry = { spec, child, restartTimer: undefined };
+    running.set(spec.name, entry);
+    child.on('error', (err) => log(`[pallet] ${spec.name} could not start: ${err.message}`));
+    child.on('exit', (code, signal) => {
+      entry.exited = true;
+      if (stopping) return;
+      const how = signal ? `signal ${signal}` : `code ${code}`;
+      const next =
+        Date.now() - startedAt > HEALTHY_AFTER_MS ? firstDelay : Math.min(delay * 2, MAX_BACKOFF_MS);
+      log(`[pallet] ${spec.name} exited (${how}); restarting it in ${(delay / 1000).toFixed(1)} s`);
+      entry.restartTimer = setTimeout(() => {
+        if (stopping) return;
+        log(`[pallet] ${spec.name} restarted`);
+        start(spec, next);
+      }, delay);
+    });
+    return entry;
+  };
+
+  for (const spec of specs) start(spec, firstDelay);
+
+  const signalGroup = (child, signal) => {
+    if (!child.pid) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      try {
+        child.kill(signal);
+      } catch {}
+    }
+  };
+
+  return {
+    /** The current child process of a spec, by name. */
+    child(name) {
+      return running.get(name)?.child;
+    },
+    async stop() {
+      stopping = true;
+      const entries = [...running.values()];
+      for (const e of entries) clearTimeout(e.restartTimer);
+      const alive = entries.filter((e) => !e.exited);
+      for (const e of alive) signalGroup(e.child, 'SIGTERM');
+      const exited = Promise.all(
+        alive.map((e) => (e.exited ? null : new Promise((resolve) => e.child.once('exit', resolve)))),
+      );
+      let timer;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      for (const e of alive) {
+        if (!e.exited) {
+          log(`[pallet] ${e.spec.name} did not stop within ${graceMs / 1000} s; killing it`);
+          signalGroup(e.child, 'SIGKILL');
+        }
+      }
+      // Also clear out anything left in the groups (a grandchild that ignored SIGTERM).
+      for (const e of entries) signalGroup(e.child, 'SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Pallet's processes on one machine: the web server (apps/web/server.ts) and the worker, node + tsx. */
+export function palletProcesses(env = process.env, stdio = 'inherit') {
+  return [
+    {
+      name: 'web',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'server.ts'],
+      cwd: join(ROOT, 'apps', 'web'),
+      env,
+      stdio,
+    },
+    {
+      name: 'worker',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'src/main.ts'],
+      cwd: join(ROOT, 'apps', 'worker'),
+      env,
+      stdio,
+    },
+  ];
+}
