@@ -49,7 +49,7 @@ if (webBuild.status === 0) {
   if (!apiOnly) {
     // Serving (issue 10): the origin against nginx, both loaded by wrk.
     ensureDebianPackages(['nginx', 'wrk']);
-    scenarios.push({ name: 'serve', file: 'bench/scenarios/serve.ts', sizes: quick ? '2' : '4' });
+    scenarios.push({ name: 'serve', file: 'bench/scenarios/serve.ts', sizes: quick ? '1' : '2' });
   }
 } else console.log('[bench] the web app did not build: skipping the upload bursts and the serving table.');
 
@@ -134,7 +134,7 @@ function printServingTable(figures) {
   console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of rows.slice(1)) console.log(line(r));
   console.log(
-    'Req/s: wrk, 2 threads, 16 connections, keep-alive, after a 1 s warm-up; Ratio = Pallet / nginx serving the ' +
+    'Req/s: wrk, 2 threads, 16 connections, keep-alive, 1 s warm-up, median of 3 rounds taken in turns with nginx; Ratio = Pallet / nginx serving the ' +
       'same bytes from disk in the same run (sendfile, one worker per CPU). Private rows send the read token ' +
       'as the HTTP Basic password on every request.',
   );

@@ -6,13 +6,9 @@ import { loadConfig } from '@pallet/config';
 import { createCoreContext, DownloadCache } from '@pallet/core';
 import { listenForNotifications } from '@pallet/db';
 import next from 'next';
+import { stampPeerAddress } from './src/lib/peer-address';
 import { BlobMemoryCache } from './src/origin/blob-memory-cache';
-import {
-  handleDownload,
-  handleEdgeAuth,
-  type OriginContext,
-  PEER_HEADER,
-} from './src/origin/handle-repository-request';
+import { handleDownload, handleEdgeAuth, type OriginContext } from './src/origin/handle-repository-request';
 
 /** In-flight requests get this long after SIGTERM before their sockets are closed. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -42,23 +38,13 @@ const hostname = config.listenHost;
 const app = next({ dev: process.argv.includes('--dev'), dir: import.meta.dirname, port: config.port });
 const handleNext = app.getRequestHandler();
 
-/** Client-IP logic starts from the TCP peer: a client cannot supply this header itself. */
-function stampPeer(req: IncomingMessage): void {
-  const peer = req.socket.remoteAddress ?? '';
-  req.headers[PEER_HEADER] = peer;
-  const raw = req.rawHeaders;
-  for (let i = raw.length - 2; i >= 0; i -= 2) {
-    if (raw[i]!.toLowerCase() === PEER_HEADER) raw.splice(i, 2);
-  }
-  raw.push(PEER_HEADER, peer);
-}
-
 function isDownload(url: string): boolean {
   return url.startsWith('/dl/') || url === '/dl' || url.startsWith('/dl?');
 }
 
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-  stampPeer(req);
+  // Client-IP logic starts from the TCP peer; a client-sent x-pallet-peer is overwritten.
+  stampPeerAddress(req);
   const url = req.url ?? '/';
   if (isDownload(url)) void handleDownload(origin, req, res);
   else if (url === '/_pallet/edge-auth' || url.startsWith('/_pallet/edge-auth?'))

@@ -11,12 +11,13 @@ import {
   decodePathSegments,
   InvalidRequest,
   RateLimited,
+  resolveClientIp,
   resolveDownload,
 } from '@pallet/core';
 import { STATUS } from '../lib/http';
+import { PEER_HEADER } from '../lib/peer-address';
 import { cacheControlOf, etagOf, type ServeContext, serveDownload } from '../lib/serve-download';
 
-export const PEER_HEADER = 'x-pallet-peer';
 const BASIC_CHALLENGE = 'Basic realm="pallet repository", charset="UTF-8"';
 
 export interface OriginContext extends ServeContext {
@@ -66,8 +67,13 @@ function pathOf(url: string): string {
 
 async function resolveFor(oc: OriginContext, req: IncomingMessage, path: string): Promise<Download> {
   const segments = decodePathSegments(path, '/dl');
-  const peer = req.headers[PEER_HEADER] as string | undefined;
-  const actor = await authenticateDownloadActor(oc.core, oc.cache, req.headers.authorization, peer);
+  // Behind the edge, the client is who the trusted proxies (PALLET_TRUST_PROXY) say it is.
+  const ip = resolveClientIp(
+    req.headers[PEER_HEADER] as string | undefined,
+    req.headers['x-forwarded-for'] as string | undefined,
+    oc.core.config.trustProxy,
+  );
+  const actor = await authenticateDownloadActor(oc.core, oc.cache, req.headers.authorization, ip);
   return resolveDownload(oc.core, oc.cache, actor, segments);
 }
 
