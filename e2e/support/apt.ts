@@ -3,10 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type RunResult, runToolAsync } from './rpm-tools';
 
 export interface AptEnv {
   dir: string;
   run(tool: 'apt-get' | 'apt-cache', args: string[]): { code: number; output: string };
+  runAsync(tool: 'apt-get' | 'apt-cache', args: string[]): Promise<RunResult>;
   setSources(line: string): void;
   setAuth(text: string): void;
 }
@@ -65,6 +67,14 @@ export function createAptEnv(dir: string, opts: { architecture?: string } = {}):
         timeout: 120_000,
       });
       return { code: r.status ?? -1, output: `${r.stdout}\n${r.stderr}` };
+    },
+    runAsync(tool, args) {
+      return runToolAsync(
+        tool,
+        args,
+        { ...process.env, APT_CONFIG: conf, LC_ALL: 'C' },
+        { cwd: join(dir, 'download') },
+      );
     },
     setSources(line) {
       writeFileSync(join(dir, 'etc/sources.list'), `${line}\n`);

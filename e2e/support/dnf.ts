@@ -2,11 +2,12 @@
 // reposdir and cache (see shared testing-clients.md); nothing of the host's dnf setup is read.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRpmHome, createRpmRoot, type RunResult, runTool } from './rpm-tools';
+import { createRpmHome, createRpmRoot, type RunResult, runTool, runToolAsyncIn } from './rpm-tools';
 
 export interface DnfEnv {
   root: string;
   dnf(args: string[]): RunResult;
+  dnfAsync(args: string[]): Promise<RunResult>;
   rpm(args: string[]): RunResult;
 }
 
@@ -47,6 +48,7 @@ export function createDnfEnv(
   return {
     root,
     dnf: (args) => runTool('dnf', [...common, ...args], home),
+    dnfAsync: (args) => runToolAsyncIn('dnf', [...common, ...args], home),
     rpm: (args) => runTool('rpm', ['--root', root, ...args], home),
   };
 }

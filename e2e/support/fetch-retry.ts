@@ -4,7 +4,7 @@ const original = globalThis.fetch;
 
 function isStaleSocket(err: unknown): boolean {
   const cause = (err as { cause?: { code?: string } })?.cause;
-  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
+  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET' || cause?.code === 'EPIPE';
 }
 
 export function retryStaleConnections(): void {

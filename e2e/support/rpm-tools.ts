@@ -1,6 +1,6 @@
 // Shared pieces for driving rpm, dnf and zypper hermetically (see shared testing-clients.md): a HOME
 // whose .rpmmacros keeps the rpm database inside --root, and a loud failure when a tool is missing.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -26,22 +26,47 @@ export function createRpmHome(dir: string): string {
   return dir;
 }
 
+function toolEnv(home: string): NodeJS.ProcessEnv {
+  // The system python first: dnf's bindings live there, not in a pyenv/virtualenv python3.
+  return {
+    ...process.env,
+    HOME: home,
+    LC_ALL: 'C.UTF-8',
+    PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`,
+  };
+}
+
 export function runTool(cmd: string, args: string[], home: string, timeout = 120_000): RunResult {
-  const r = spawnSync(cmd, args, {
-    // The system python first: dnf's bindings live there, not in a pyenv/virtualenv python3.
-    env: {
-      ...process.env,
-      HOME: home,
-      LC_ALL: 'C.UTF-8',
-      PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`,
-    },
-    encoding: 'utf8',
-    timeout,
-  });
+  const r = spawnSync(cmd, args, { env: toolEnv(home), encoding: 'utf8', timeout });
   return {
     code: r.status ?? -1,
     output: `${r.stdout ?? ''}\n${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`,
   };
+}
+
+/** runTool without blocking the test process, for clients running side by side (the soak test). */
+export function runToolAsync(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { cwd?: string; timeout?: number } = {},
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, cwd: opts.cwd, timeout: opts.timeout ?? 120_000 });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    child.once('error', (err) => resolve({ code: -1, output: `${output}\n${err.message}` }));
+    child.once('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+export function runToolAsyncIn(cmd: string, args: string[], home: string): Promise<RunResult> {
+  return runToolAsync(cmd, args, toolEnv(home));
 }
 
 /** An empty root with its own rpm database holding the repository key. */
