@@ -4,6 +4,7 @@ import { QUEUE, redisConnection } from '@pallet/jobs';
 import { Worker } from 'bullmq';
 import { ingestProcessor } from './processors/ingest';
 import { publishProcessor } from './processors/publish';
+import { purgeProcessor } from './processors/purge';
 import { requeueUnfinishedWork } from './recover';
 
 export interface RunningWorker {
@@ -17,6 +18,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     new Worker(QUEUE.ingest, ingestProcessor(core), { connection, prefix, concurrency: 4 }),
     // Different distributions publish in parallel; the same one is serialized by a database lock.
     new Worker(QUEUE.publish, publishProcessor(core), { connection, prefix, concurrency: 2 }),
+    new Worker(QUEUE.purge, purgeProcessor(core), { connection, prefix, concurrency: 2 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>

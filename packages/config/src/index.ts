@@ -91,6 +91,15 @@ export interface Config {
   listenHost?: string;
   /** memory the origin server may hold small repository files in (bytes) */
   serveMemoryBytes: number;
+  /** optional CDN purge after each publication switch, with the changed canonical paths */
+  purge: {
+    /** generic webhook: POST JSON, HMAC-SHA256 signed with webhookSecret */
+    webhookUrl?: string;
+    webhookSecret?: string;
+    /** CloudFront distribution to invalidate (credentials from the AWS SDK's default chain) */
+    cloudfrontDistributionId?: string;
+    timeoutMs: number;
+  };
 }
 
 const envSchema = z.object({
@@ -157,6 +166,13 @@ const envSchema = z.object({
   PALLET_SIGNIN_MAX_DELAY: z.string().default('15m').transform(durationSeconds),
   PALLET_SERVE_MEMORY_MB: z.coerce.number().min(0).default(64),
   PALLET_LISTEN_HOST: z.string().min(1).optional(),
+  PALLET_PURGE_WEBHOOK_URL: z.url().optional(),
+  PALLET_PURGE_WEBHOOK_SECRET: z.string().min(16).optional(),
+  PALLET_CLOUDFRONT_DISTRIBUTION_ID: z
+    .string()
+    .regex(/^[A-Z0-9]+$/)
+    .optional(),
+  PALLET_PURGE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 
 export class ConfigError extends Error {}
@@ -289,6 +305,11 @@ export function loadConfig(
   if (!storage.startsWith('s3://') && !storage.startsWith('file://') && !isAbsolute(storage)) {
     storage = resolve(root, storage);
   }
+  if (e.PALLET_PURGE_WEBHOOK_URL && !e.PALLET_PURGE_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'PALLET_PURGE_WEBHOOK_URL needs PALLET_PURGE_WEBHOOK_SECRET (16+ characters) to sign its calls',
+    );
+  }
   const authSecret =
     e.NEXTAUTH_SECRET ?? createHmac('sha256', masterKey).update('pallet:nextauth-secret').digest('hex');
   const config: Config = {
@@ -352,6 +373,12 @@ export function loadConfig(
     witnessLogs: e.PALLET_WITNESS_LOGS.split(/[\s,]+/).filter(Boolean),
     listenHost: e.PALLET_LISTEN_HOST,
     serveMemoryBytes: Math.round(e.PALLET_SERVE_MEMORY_MB * 1024 * 1024),
+    purge: {
+      webhookUrl: e.PALLET_PURGE_WEBHOOK_URL,
+      webhookSecret: e.PALLET_PURGE_WEBHOOK_SECRET,
+      cloudfrontDistributionId: e.PALLET_CLOUDFRONT_DISTRIBUTION_ID,
+      timeoutMs: e.PALLET_PURGE_TIMEOUT_MS,
+    },
   };
   if (env === process.env) cached = config;
   return config;

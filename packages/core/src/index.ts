@@ -8,6 +8,8 @@ export * from './auth/resolve-client-ip';
 export * from './auth/sign-in-with-oauth';
 export * from './auth/throttle-sign-in';
 export * from './auth/verify-credentials';
+export * from './cdn/list-changed-paths';
+export * from './cdn/purge-publication';
 export * from './context/core-context';
 export * from './context/logger';
 export * from './distribution/distribution-name';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const QUEUE = {
   ingest: 'ingest',
   publish: 'publish',
+  purge: 'purge',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -16,6 +17,9 @@ export const publishPayload = z.object({
   generation: z.number().int().min(0),
 });
 export type PublishPayload = z.infer<typeof publishPayload>;
+
+export const purgePayload = z.object({ publicationId: z.string().min(1) });
+export type PurgePayload = z.infer<typeof purgePayload>;
 
 const retry: JobsOptions = {
   attempts: 8,
@@ -42,6 +46,8 @@ export interface JobQueues {
   enqueueIngest(payload: IngestPayload): Promise<void>;
   /** Coalesces: one job per (distribution, generation); a debounce delay lets bursts settle. */
   enqueuePublish(payload: PublishPayload, delayMs: number): Promise<void>;
+  /** One CDN purge per publication switch (idempotent by publication). */
+  enqueuePurge(payload: PurgePayload): Promise<void>;
   close(): Promise<void>;
   queues: Record<QueueName, Queue>;
 }
@@ -51,6 +57,7 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
   const queues = {
     ingest: new Queue(QUEUE.ingest, { connection, prefix: opts.prefix }),
     publish: new Queue(QUEUE.publish, { connection, prefix: opts.prefix }),
+    purge: new Queue(QUEUE.purge, { connection, prefix: opts.prefix }),
   };
   return {
     queues,
@@ -67,6 +74,10 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
         delay: delayMs,
         jobId: `publish-${p.distributionId}-${p.generation}`,
       });
+    },
+    async enqueuePurge(payload) {
+      const p = purgePayload.parse(payload);
+      await queues.purge.add('purge', p, { ...retry, jobId: `purge-${p.publicationId}` });
     },
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

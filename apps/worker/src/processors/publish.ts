@@ -1,7 +1,7 @@
 // publish jobs: build and switch one distribution's signed indexes (coalesced per generation). A job
 // that comes too early (one publication per distribution per second, the adaptive debounce) goes back
 // to the delayed set until its time, so the uploads arriving meanwhile join the same publication.
-import { type CoreContext, publishDistribution } from '@pallet/core';
+import { type CoreContext, isPurgeConfigured, publishDistribution } from '@pallet/core';
 import { publishPayload } from '@pallet/jobs';
 import { DelayedError, type Job } from 'bullmq';
 
@@ -27,6 +27,10 @@ export function publishProcessor(core: CoreContext) {
         },
         'published',
       );
+      // The CDN purge is its own job: retried on its own, never holding up the next publication.
+      if (result.publicationId && isPurgeConfigured(core.config)) {
+        await core.queues.enqueuePurge({ publicationId: result.publicationId });
+      }
     }
     return result;
   };
