@@ -17,7 +17,7 @@ export const DEFAULTS = {
 };
 
 /** Debian packages the test suite drives: the real package clients, signing tools and a browser.
- * That is: apt-get install -y dnf zypper rpm createrepo-c gnupg apt-utils chromium xz-utils zstd curl */
+ * That is: apt-get install -y dnf zypper rpm createrepo-c gnupg apt-utils chromium xz-utils zstd curl nginx */
 export const TEST_PACKAGES = [
   'dnf',
   'zypper',
@@ -29,6 +29,8 @@ export const TEST_PACKAGES = [
   'xz-utils',
   'zstd',
   'curl',
+  // the shipped edge (deploy/nginx), which the edge and soak end-to-end tests run
+  'nginx',
 ];
 
 function run(cmd, args, opts = {}) {
