@@ -17,7 +17,7 @@ import { signUp } from '../org/sign-up';
 import { ingestPackage } from '../package/ingest-package';
 import { stageUpload } from '../package/stage-upload';
 import { uploadPackage } from '../package/upload-package';
-import { publishDistribution } from '../publication/publish-distribution';
+import { publishDistributionNow } from '../publication/publish-distribution-now';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
 import {
@@ -70,7 +70,7 @@ async function publishVersion(version: string): Promise<string> {
   });
   await ingestPackage(ctx, pkg.id);
   const dist = await ctx.db.package.findUniqueOrThrow({ where: { id: pkg.id } });
-  const result = await publishDistribution(ctx, dist.distributionId);
+  const result = await publishDistributionNow(ctx, dist.distributionId);
   expect(result.publicationId).toBeTruthy();
   return result.publicationId!;
 }
