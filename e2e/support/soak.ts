@@ -32,6 +32,8 @@ export interface SoakOptions {
   dnfClients: number;
   /** One new package every this many ms, alternating .deb and .rpm. */
   publishEveryMs: number;
+  /** Each client keeps going past durationMs until it has run this many updates (a loaded machine). */
+  minUpdatesPerClient: number;
 }
 
 export interface SoakUpdate {
@@ -56,7 +58,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One .deb and one .rpm version per round of a soak lasting durationMs. */
 export function buildSoakPackages(dir: string, durationMs: number, publishEveryMs: number): SoakPackages {
-  const rounds = Math.ceil(durationMs / publishEveryMs) + 2;
+  // Twice the rounds the duration needs: clients may run past it on a loaded machine.
+  const rounds = Math.ceil((2 * durationMs) / publishEveryMs) + 2;
   mkdirSync(dir, { recursive: true });
   return {
     debs: Array.from({ length: rounds }, (_, i) => buildDeb(dir, { name: 'soak-app', version: `1.${i}-1` })),
@@ -123,8 +126,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const deadline = Date.now() + o.durationMs;
   const updates: SoakUpdate[] = [];
   let uploads = 0;
+  let clientsRunning = clients.length;
   const publisher = (async () => {
-    for (let i = 1; i < rounds && Date.now() < deadline; i++) {
+    for (let i = 1; i < rounds && clientsRunning > 0; i++) {
       for (const [file, distribution] of [
         [debs[i]!, DEB_DIST],
         [rpms[i]!, RPM_DIST],
@@ -137,13 +141,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }
   })();
   const loops = clients.map(async (client) => {
-    while (Date.now() < deadline) {
+    let done = 0;
+    while (Date.now() < deadline || done < o.minUpdatesPerClient) {
       await sleep(Math.random() * 1500);
-      if (Date.now() >= deadline) break;
       const started = Date.now();
       const r = await client.update();
+      done++;
       updates.push({ client: client.name, ok: r.ok, ms: Date.now() - started, output: r.output });
     }
+    clientsRunning--;
   });
   await Promise.all([publisher, ...loops]);
   return { updates, failures: updates.filter((u) => !u.ok), uploads };
