@@ -31,10 +31,15 @@ const MULTIPART = new Set(['POST orgs/[org]/repos/[repo]/packages']);
 const BAD_SEGMENTS: [string, string][] = [
   ['a NUL', 'a%00b'],
   ['a lone NUL', '%00'],
+  ['a truncated escape', '%E0%A4%A'],
+  ['a non-hex escape', '%ZZ'],
+  ['an encoded surrogate', '%ED%A0%80'],
 ];
 const BAD_QUERIES: [string, string][] = [
   ['a NUL value', 'probe=a%00b'],
   ['a NUL name', 'a%00=1'],
+  ['a malformed escape', 'probe=%E0%A4%A'],
+  ['a bare percent', 'probe=100%'],
 ];
 
 let pallet: RunningPallet;
@@ -301,6 +306,9 @@ describe('numbers are range-checked', () => {
 
 describe('repository files (/dl)', () => {
   it.each([
+    `/dl/${ORG}/${REPO}/deb/debian/dists/bookworm/%E0%A4%A`,
+    '/dl/%E0%A4%A',
+    `/dl/${ORG}/%ZZ/gpg.asc`,
     `/dl/${ORG}/${REPO}/deb/debian/dists/bookworm/In%00Release`,
     `/dl/${ORG}%00/${REPO}/gpg.asc`,
     `/dl/${ORG}/${REPO}/gpg.asc?x=%00`,
@@ -348,7 +356,7 @@ describe('next-auth endpoints', () => {
   });
 
   it('answers 400 to bad query strings', async () => {
-    for (const query of ['callbackUrl=%00']) {
+    for (const query of ['callbackUrl=%00', 'callbackUrl=%E0%A4%A']) {
       const res = await fetch(`${pallet.baseUrl}/api/auth/signin?${query}`, { redirect: 'manual' });
       await expectContractError(res, 400, query);
     }
@@ -358,6 +366,20 @@ describe('next-auth endpoints', () => {
     const res = await credentialsPost({ email: EMAIL, password: PASSWORD });
     expect(res.status).toBe(200);
     expect(res.headers.getSetCookie().some((c) => c.includes('session-token='))).toBe(true);
+  });
+});
+
+describe('dashboard pages', () => {
+  it.each([
+    `/orgs/${ORG}%00/repos`,
+    `/orgs/%ZZ/repos`,
+    `/orgs/${ORG}/repos/${REPO}?q=%00`,
+    `/orgs/${ORG}/repos/${REPO}?q=%E0%A4%A`,
+    '/invite/%00',
+    '/sign-in?callbackUrl=%00',
+  ])('answer 400 to %s', async (path) => {
+    const res = await fetch(`${pallet.baseUrl}${path}`, { headers: sessionHeaders(), redirect: 'manual' });
+    await expectContractError(res, 400, path);
   });
 });
 

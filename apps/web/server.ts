@@ -6,6 +6,7 @@ import { loadConfig } from '@pallet/config';
 import { createCoreContext, DownloadCache } from '@pallet/core';
 import { listenForNotifications } from '@pallet/db';
 import next from 'next';
+import { refuseBadRequestTarget } from './src/lib/edge-request-target';
 import { stampPeerAddress } from './src/lib/peer-address';
 import { BlobMemoryCache } from './src/origin/blob-memory-cache';
 import { handleDownload, handleEdgeAuth, type OriginContext } from './src/origin/handle-repository-request';
@@ -45,6 +46,8 @@ function isDownload(url: string): boolean {
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   // Client-IP logic starts from the TCP peer; a client-sent x-pallet-peer is overwritten.
   stampPeerAddress(req);
+  // Malformed escapes and NULs in any URL are answered here, before /dl, the edge hook or Next.js.
+  if (refuseBadRequestTarget(req, res)) return;
   const url = req.url ?? '/';
   if (isDownload(url)) void handleDownload(origin, req, res);
   else if (url === '/_pallet/edge-auth' || url.startsWith('/_pallet/edge-auth?'))
