@@ -5,7 +5,8 @@
 //   npm run bench -- --quick        1,000 only
 //   npm run bench -- --rpm-10k      also rpm 10,000 (builds 10,000 rpms once, ~6 min more; cached)
 //   npm run bench -- --api          only the upload bursts through the API (builds the web app if needed)
-//   npm run bench -- --serve        only the serving table (issue 10: origin vs nginx with wrk, ~1 min)
+//   npm run bench -- --serve        only the serving table (issue 10: origin and the shipped edge vs nginx, wrk)
+//   (full runs also: a 120 s soak through the shipped edge, and a 1 GiB upload to S3 storage, ~3 min)
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -50,6 +51,13 @@ if (webBuild.status === 0) {
     // Serving (issue 10): the origin against nginx, both loaded by wrk.
     ensureDebianPackages(['nginx', 'wrk']);
     scenarios.push({ name: 'serve', file: 'bench/scenarios/serve.ts', sizes: quick ? '1' : '2' });
+  }
+  if (!apiOnly && !serveOnly) {
+    // Issue 10: the long soak through the shipped edge (seconds), and a 1 GiB upload to S3 storage.
+    if (has('dnf') && has('rpmbuild')) {
+      scenarios.push({ name: 'soak', file: 'bench/scenarios/soak.ts', sizes: quick ? '30' : '120' });
+    }
+    if (!quick) scenarios.push({ name: 'upload-s3', file: 'bench/scenarios/upload-s3.ts', sizes: '' });
   }
 } else console.log('[bench] the web app did not build: skipping the upload bursts and the serving table.');
 

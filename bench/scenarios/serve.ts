@@ -1,13 +1,14 @@
 // Serving (issue 10): requests/s for a pool file (~53 KB .deb) and InRelease, public and private
 // (read token as HTTP Basic password), from Pallet's origin server without an edge, beside nginx
 // serving the same bytes from disk, measured with wrk in the same run. Target: origin >= 25 % of nginx.
-// Further setups (behind the shipped edge) add rows through `measureRows` with their own base URL.
+// Behind the shipped edge (deploy/nginx, `npm run edge`): public >= 80 %, private >= 50 % of nginx.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
 import { buildDeb } from '../../e2e/support/deb-builder';
+import { startEdgeFor } from '../../e2e/support/edge';
 import { startPallet } from '../../e2e/support/server';
 import { startStaticNginx, wrkRequestsPerSecond } from '../lib/http-load';
 import { median, reportServing } from '../lib/report';
@@ -56,6 +57,9 @@ try {
     }
   }
   const nginx = await startStaticNginx(files);
+  // The shipped edge (deploy/nginx, as `npm run edge` runs it) in front of the same instance, with as
+  // many workers as the reference nginx and no access log either.
+  const edge = await startEdgeFor(pallet, { workers: 'auto', accessLog: false }, 'bench-edge');
   try {
     const kinds = [
       {
@@ -67,13 +71,25 @@ try {
     // Other processes on the machine come and go: nginx and Pallet take turns, several short rounds
     // each, and each figure is the median of its rounds, so a load spike does not land on one side.
     for (const kind of kinds) {
-      const rounds: Record<string, number[]> = { nginx: [], public: [], private: [] };
+      const rounds: Record<string, number[]> = {
+        nginx: [],
+        public: [],
+        private: [],
+        edgePublic: [],
+        edgePrivate: [],
+      };
       for (let round = 0; round < ROUNDS; round++) {
         rounds.nginx!.push(wrkRequestsPerSecond(`${nginx.baseUrl}${paths.public![kind.key]}`, { seconds }));
         for (const visibility of ['public', 'private'] as const) {
           const url = `${pallet.baseUrl}${paths[visibility]![kind.key]}`;
           rounds[visibility]!.push(
             wrkRequestsPerSecond(url, { seconds, headers: visibility === 'private' ? auth : {} }),
+          );
+          rounds[visibility === 'public' ? 'edgePublic' : 'edgePrivate']!.push(
+            wrkRequestsPerSecond(`${edge.url}${paths[visibility]![kind.key]}`, {
+              seconds,
+              headers: visibility === 'private' ? auth : {},
+            }),
           );
         }
       }
@@ -87,8 +103,19 @@ try {
           target: 0.25,
         });
       }
+      for (const visibility of ['public', 'private'] as const) {
+        reportServing({
+          setup: 'behind the shipped edge (npm run edge)',
+          file: kind.label,
+          access: visibility === 'public' ? 'public' : 'private (read token)',
+          reqPerSec: median(rounds[visibility === 'public' ? 'edgePublic' : 'edgePrivate']!),
+          reference: { name: 'nginx, same file from disk', reqPerSec: median(rounds.nginx!) },
+          target: visibility === 'public' ? 0.8 : 0.5,
+        });
+      }
     }
   } finally {
+    await edge.stop();
     nginx.stop();
   }
 } finally {
