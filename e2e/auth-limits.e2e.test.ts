@@ -286,11 +286,17 @@ describe('without trusted proxies (the default)', () => {
     expect(row).toContain('acts as repo:write');
     // What a publisher may do still works.
     expect((await api(pallet, memberToken, 'GET', `/orgs/${acme.org}/repos`)).status).toBe(200);
+    // /dl remembers checked tokens; removing the member must reach that too.
+    const key = `${pallet.baseUrl}/dl/${acme.org}/secret/gpg.asc`;
+    const dl = () => fetch(key, { headers: { authorization: `Bearer ${memberToken}` } });
+    expect((await dl()).status).toBe(200);
+    expect((await dl()).status).toBe(200);
 
     expect((await api(pallet, acme.token, 'DELETE', `/orgs/${acme.org}/members/${memberId}`)).status).toBe(
       204,
     );
     expect((await api(pallet, memberToken, 'GET', `/orgs/${acme.org}/repos`)).status).toBe(401);
+    await expect.poll(async () => (await dl()).status, { timeout: 5000 }).toBe(401);
     const after = await api(pallet, acme.token, 'GET', `/orgs/${acme.org}/tokens`);
     const memberTokens = after.body.filter(
       (t: { createdBy: { email: string } | null }) => t.createdBy?.email === memberEmail,
