@@ -59,6 +59,12 @@ const ENDPOINTS: Endpoint[] = [
   { route: 'log/entries', method: 'GET', need: 'public', path: () => '/log/entries?start=0&end=1' },
   { route: 'log/witness', method: 'GET', need: 'public', path: () => '/log/witness' },
   { route: 'log/witness', method: 'POST', need: 'public', path: () => '/log/witness' },
+  {
+    route: 'log/witness/checkpoint',
+    method: 'GET',
+    need: 'public',
+    path: () => '/log/witness/checkpoint?origin=x',
+  },
   { route: 'signup', method: 'POST', need: 'public', path: () => '/signup' },
   { route: 'me', method: 'GET', need: 'self', path: () => '/me' },
   {

@@ -30,6 +30,7 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeb } from './support/deb-builder';
+import { buildRpm } from './support/rpm-builder';
 import { freePort, type RunningPallet, startPallet } from './support/server';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -331,6 +332,60 @@ describe('pallet verify', () => {
   });
 });
 
+describe('pallet verify on rpm and private repositories', () => {
+  function verifyAs(target: string, dist: string, extra: string[] = []) {
+    const child = spawn(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      [
+        join(ROOT, 'apps/cli/src/main.ts'),
+        'verify',
+        target,
+        dist,
+        '--state',
+        join(work, 'other-state.json'),
+        ...extra,
+      ],
+      { env: { ...process.env, PALLET_URL: pallet.baseUrl, PALLET_TOKEN: token }, timeout: 60_000 },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    return new Promise<{ code: number | null; out: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code, out })),
+    );
+  }
+
+  it('proves the repomd.xml dnf is served', async () => {
+    const rpm = buildRpm(work, { name: 'log-tool', version: '1.0', release: '1', arch: 'noarch' });
+    const upload = await api.uploadPackage(ORG, REPO, rpm, { distribution: 'el/9' });
+    expect((await api.waitForPackage(ORG, REPO, upload.data.id, 60_000)).status).toBe('published');
+    const run = await verifyAs(`${ORG}/${REPO}`, 'el/9');
+    expect(run.out).toMatch(/index {5}http:\/\/.*\/rpm\/el\/9\/repodata\/repomd\.xml/);
+    expect(run.out).toMatch(/included {2}entry \d+: repomd\.xml rpm/);
+    expect(run.code, run.out).toBe(0);
+  });
+
+  it('proves a private repository index fetched with a read token, whose entry hides the names', async () => {
+    await api.createRepository(ORG, { name: 'hidden', visibility: 'private', keyAlgorithm: 'ed25519' });
+    const deb = buildDeb(work, { name: 'secret-tool', version: '1.0-1' });
+    const upload = await api.uploadPackage(ORG, 'hidden', deb, { distribution: DIST });
+    expect((await api.waitForPackage(ORG, 'hidden', upload.data.id, 60_000)).status).toBe('published');
+    const run = await verifyAs(`${ORG}/hidden`, DIST);
+    expect(run.out).toMatch(/included {2}entry \d+: InRelease deb, .*\(private: names committed\)/);
+    expect(run.code, run.out).toBe(0);
+    const size = parseCheckpoint(
+      (await (await fetch(`${pallet.baseUrl}/api/v1/log/checkpoint`)).text()).split('\n\n')[0]! + '\n',
+    ).treeSize;
+    const entries = await (await fetch(`${pallet.baseUrl}/api/v1/log/entries?start=0&end=${size}`)).text();
+    expect(entries).not.toMatch(/hidden|secret-tool/);
+    expect(entries).toMatch(/"commitment":"[0-9a-f]{64}"/);
+  });
+});
+
 describe('witnessing', () => {
   let witness: RunningPallet;
 
@@ -343,12 +398,19 @@ describe('witnessing', () => {
     await witness?.stop();
   });
 
-  function witnessPush(server: string): Promise<{ code: number | null; out: string }> {
-    const child = spawn(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [join(ROOT, 'apps/cli/src/main.ts'), 'witness-push', witness.baseUrl],
-      { env: { ...process.env, PALLET_URL: server, PALLET_TOKEN: '' }, timeout: 60_000 },
-    );
+  function witnessPush(server: string) {
+    return cliAt(server, ['witness-push', witness.baseUrl], '');
+  }
+
+  function cliAt(
+    server: string,
+    args: string[],
+    withToken = token,
+  ): Promise<{ code: number | null; out: string }> {
+    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'apps/cli/src/main.ts'), ...args], {
+      env: { ...process.env, PALLET_URL: server, PALLET_TOKEN: withToken },
+      timeout: 60_000,
+    });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -360,9 +422,8 @@ describe('witnessing', () => {
   }
 
   it('another instance cosigns the log, then only checkpoints consistent with what it cosigned', async () => {
-    const cosignerKey = parseCosignerVerifierKey(
-      await (await fetch(`${witness.baseUrl}/api/v1/log/witness`)).text(),
-    );
+    const witnessKeyText = (await (await fetch(`${witness.baseUrl}/api/v1/log/witness`)).text()).trim();
+    const cosignerKey = parseCosignerVerifierKey(witnessKeyText);
     const first = await witnessPush(pallet.baseUrl);
     expect(first.code, first.out).toBe(0);
     const line = /^\u2014 .+$/m.exec(first.out)![0];
@@ -393,12 +454,38 @@ describe('witnessing', () => {
       type: 'application/json',
       body: JSON.stringify({ proof: [1, 2, 3].map((b) => Buffer.alloc(32, b).toString('base64')) }),
     });
+    const witnessArgs = ['--witness-key', witnessKeyText, '--witness-url', witness.baseUrl];
     try {
       const forked = await witnessPush(frontUrl);
       expect(forked.out).toMatch(/refused .* 400 .*inconsistent_checkpoint/);
       expect(forked.code, forked.out).toBe(1);
+      // A machine seeing the log for the first time is shown the fork: only the witness can tell.
+      const newcomer = await cliAt(frontUrl, [
+        'verify',
+        `${ORG}/${REPO}`,
+        DIST,
+        '--state',
+        join(work, 'newcomer.json'),
+        ...witnessArgs,
+      ]);
+      expect(newcomer.out).toMatch(
+        /LOG FORK: witness .* cosigned tree size \d+ .*another history than the witness/,
+      );
+      expect(newcomer.code, newcomer.out).toBe(4);
     } finally {
       overrides.clear();
     }
+    const honest = await cliAt(pallet.baseUrl, [
+      'verify',
+      `${ORG}/${REPO}`,
+      DIST,
+      '--state',
+      join(work, 'witnessed.json'),
+      ...witnessArgs,
+    ]);
+    expect(honest.out).toMatch(
+      /witnessed .* cosigned tree size \d+ at .*: consistent with the served checkpoint/,
+    );
+    expect(honest.code, honest.out).toBe(0);
   });
 });

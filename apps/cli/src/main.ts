@@ -12,7 +12,7 @@ const USAGE = `usage:
   pallet packages ORG/REPO [--distribution D] [--q TEXT]
   pallet setup ORG/REPO DISTRIBUTION
   pallet verify ORG/REPO DISTRIBUTION [--base-url URL | --file PATH] [--format deb|rpm]
-                [--log-key VKEY] [--state FILE]
+                [--log-key VKEY] [--state FILE] [--witness-key VKEY --witness-url URL]
       proves the served InRelease/repomd.xml is in Pallet's transparency log, under a checkpoint
       signed by the log key (pinned on first use) and consistent with the last one seen.
       exit 0 proved, 1 error, 3 not in the log (split view?), 4 log fork, 5 untrusted checkpoint
@@ -28,6 +28,12 @@ function splitRepo(value: string | undefined): [string, string] {
 }
 
 class UsageError extends Error {}
+
+function witnessOption(key: string | undefined, url: string | undefined) {
+  if (!key && !url) return undefined;
+  if (!key || !url) throw new UsageError('--witness-key and --witness-url go together');
+  return { key, url };
+}
 
 export async function runCli(
   argv: string[],
@@ -48,6 +54,8 @@ export async function runCli(
       format: { type: 'string' },
       'log-key': { type: 'string' },
       state: { type: 'string' },
+      'witness-key': { type: 'string' },
+      'witness-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -77,6 +85,7 @@ export async function runCli(
         format,
         logKey: values['log-key'],
         statePath: values.state ?? env.PALLET_VERIFY_STATE ?? defaultStatePath(env),
+        witness: witnessOption(values['witness-key'], values['witness-url']),
       },
       out,
     );

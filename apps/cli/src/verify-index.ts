@@ -10,6 +10,7 @@ import {
   NoteError,
   openNote,
   parseCheckpoint,
+  parseCosignerVerifierKey,
   parseLogEntry,
   parseVerifierKey,
   verifyConsistency,
@@ -45,6 +46,8 @@ export interface VerifyOptions {
   /** a verifier key given by the operator; otherwise the one pinned in the state file or on first use */
   logKey?: string;
   statePath: string;
+  /** a witness to compare checkpoints with: its cosigner verifier key and its Pallet URL */
+  witness?: { key: string; url: string };
 }
 
 class VerifyFailure extends Error {
@@ -109,6 +112,30 @@ function openCheckpoint(note: string, vkey: string): Checkpoint {
   }
 }
 
+interface TreeHead {
+  size: number;
+  root: Uint8Array;
+}
+
+/** Why two tree heads cannot lie on one append-only history, or null when the log proves they do. */
+async function inconsistency(client: PalletClient, a: TreeHead, b: TreeHead): Promise<string | null> {
+  const [older, newer] = a.size <= b.size ? [a, b] : [b, a];
+  if (older.size === newer.size)
+    return Buffer.compare(Buffer.from(older.root), Buffer.from(newer.root)) === 0
+      ? null
+      : 'same size, different root';
+  let proof: string[];
+  try {
+    proof = (await client.logConsistencyProof(older.size, newer.size)).proof;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400) return `no consistency proof: ${err.message}`;
+    throw err;
+  }
+  return verifyConsistency(older.size, newer.size, proof.map(fromB64), older.root, newer.root)
+    ? null
+    : 'the consistency proof does not verify';
+}
+
 /** Proves the served checkpoint and the one seen before lie on one append-only history. */
 async function checkConsistency(
   opts: VerifyOptions,
@@ -116,41 +143,65 @@ async function checkConsistency(
   cp: Checkpoint,
   out: (line: string) => void,
 ) {
-  const seenRoot = fromB64(seen.rootHash);
-  const [older, newer] =
-    seen.treeSize <= cp.treeSize
-      ? [
-          { size: seen.treeSize, root: seenRoot },
-          { size: cp.treeSize, root: cp.rootHash },
-        ]
-      : [
-          { size: cp.treeSize, root: cp.rootHash },
-          { size: seen.treeSize, root: seenRoot },
-        ];
-  const fork = (why: string) =>
-    new VerifyFailure(
+  const why = await inconsistency(
+    opts.client,
+    { size: seen.treeSize, root: fromB64(seen.rootHash) },
+    { size: cp.treeSize, root: cp.rootHash },
+  );
+  if (why)
+    throw new VerifyFailure(
       VERIFY_EXIT.fork,
       `LOG FORK: the checkpoint at tree size ${cp.treeSize} does not extend the one seen ${seen.seenAt} at tree size ${seen.treeSize} (${why}). ` +
         'The server shows different histories to different clients, or rewrote its log. Keep the state file as evidence.',
     );
-  if (older.size === newer.size) {
-    if (Buffer.compare(Buffer.from(older.root), Buffer.from(newer.root)) !== 0)
-      throw fork('same size, different root');
-    out(`consistent same tree as seen ${seen.seenAt}`);
-    return;
-  }
-  let proof: string[];
+  out(
+    cp.treeSize === seen.treeSize
+      ? `consistent same tree as seen ${seen.seenAt}`
+      : `consistent with the checkpoint seen ${seen.seenAt} at tree size ${seen.treeSize}` +
+          (cp.treeSize < seen.treeSize ? ' (the served checkpoint is older: a stale cache, not a fork)' : ''),
+  );
+}
+
+/**
+ * Compares the served checkpoint with the newest one a witness verified (what the log showed everyone
+ * who pushed to it): a log that forks for this machine alone cannot be consistent with both.
+ */
+async function checkWitness(opts: VerifyOptions, vkey: string, cp: Checkpoint, out: (line: string) => void) {
+  const witness = opts.witness!;
+  const url = `${witness.url.replace(/\/+$/, '')}/api/v1/log/witness/checkpoint?origin=${encodeURIComponent(cp.origin)}`;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  const note = await res.text();
+  let seen: Checkpoint;
+  const cosigner = (() => {
+    try {
+      return parseCosignerVerifierKey(witness.key);
+    } catch (err) {
+      throw new Error(`--witness-key: ${(err as Error).message}`);
+    }
+  })();
   try {
-    proof = (await opts.client.logConsistencyProof(older.size, newer.size)).proof;
+    openNote(note, [cosigner]);
+    seen = openCheckpoint(note, vkey);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 400) throw fork(`no consistency proof: ${err.message}`);
+    if (err instanceof NoteError)
+      throw new VerifyFailure(VERIFY_EXIT.untrusted, `UNTRUSTED WITNESS CHECKPOINT: ${err.message}`);
     throw err;
   }
-  if (!verifyConsistency(older.size, newer.size, proof.map(fromB64), older.root, newer.root))
-    throw fork('the consistency proof does not verify');
+  const when = cosigner.lastTimestamp ? new Date(cosigner.lastTimestamp * 1000).toISOString() : 'now';
+  const why = await inconsistency(
+    opts.client,
+    { size: seen.treeSize, root: seen.rootHash },
+    { size: cp.treeSize, root: cp.rootHash },
+  );
+  if (why)
+    throw new VerifyFailure(
+      VERIFY_EXIT.fork,
+      `LOG FORK: witness ${cosigner.name} cosigned tree size ${seen.treeSize} (${when}), which the checkpoint served here ` +
+        `(tree size ${cp.treeSize}) does not agree with (${why}). This machine is shown another history than the witness.`,
+    );
   out(
-    `consistent with the checkpoint seen ${seen.seenAt} at tree size ${seen.treeSize}` +
-      (cp.treeSize < seen.treeSize ? ' (the served checkpoint is older: a stale cache, not a fork)' : ''),
+    `witnessed ${cosigner.name} cosigned tree size ${seen.treeSize} at ${when}: consistent with the served checkpoint`,
   );
 }
 
@@ -216,6 +267,7 @@ export async function verifyIndex(opts: VerifyOptions, out: (line: string) => vo
       );
     if (seen) await checkConsistency(opts, seen, cp, out);
     else out('consistent (first checkpoint seen: nothing to compare yet; kept for the next run)');
+    if (opts.witness) await checkWitness(opts, vkey, cp, out);
     if (!seen || cp.treeSize >= seen.treeSize)
       writeSeenLog(opts.statePath, opts.server, {
         verifierKey: vkey,

@@ -13,12 +13,18 @@ import {
   nodeKey,
   openNote,
   parseCosignerVerifierKey,
+  parseVerifierKey,
   signNote,
 } from '@pallet/tlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CoreContext, createCoreContext } from '../context/core-context';
 import { DomainError } from '../errors/domain-errors';
-import { cosignCheckpoint, getWitnessVerifierKey, WitnessSizeMismatch } from './cosign-checkpoint';
+import {
+  cosignCheckpoint,
+  getWitnessedCheckpoint,
+  getWitnessVerifierKey,
+  WitnessSizeMismatch,
+} from './cosign-checkpoint';
 
 const pem = () =>
   generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -81,6 +87,16 @@ describe('witness cosigning', () => {
     ).toBe(second.note.slice(0, second.note.indexOf('\n\n') + 1));
     const row = await ctx.db.transparencyLogWitnessed.findUniqueOrThrow({ where: { origin } });
     expect(row.treeSize).toBe(13);
+    // What a client fetches to compare: the log's own signed checkpoint plus a fresh cosignature.
+    const served = await getWitnessedCheckpoint(ctx, { origin });
+    expect(served.startsWith(second.note)).toBe(true);
+    expect(openNote(served, [witness]).verifiedBy).toEqual([witness.name]);
+    expect(openNote(served, [parseVerifierKey(formatVerifierKey(origin, log.publicKey))]).verifiedBy).toEqual(
+      [origin],
+    );
+    expect((await refusal(getWitnessedCheckpoint(ctx, { origin: 'nobody.example/log' }))).kind).toBe(
+      'not_found',
+    );
   });
 
   it('answers a stale old size with the size it has seen', async () => {

@@ -106,3 +106,16 @@ export async function cosignCheckpoint(ctx: CoreContext, body: string): Promise<
 export async function getWitnessVerifierKey(ctx: CoreContext): Promise<string> {
   return (await loadWitnessCosigner(ctx)).verifierKey;
 }
+
+/**
+ * The largest checkpoint this witness verified for a log, cosigned now: a client compares it with the
+ * checkpoint the log serves it, so a log that forks for some clients is caught by what the others pushed.
+ */
+export async function getWitnessedCheckpoint(ctx: CoreContext, raw: { origin?: string }): Promise<string> {
+  if (!raw.origin) throw new InvalidRequest('origin is required.', 'invalid_query');
+  const seen = await ctx.db.transparencyLogWitnessed.findUnique({ where: { origin: raw.origin } });
+  if (!seen) throw new NotFound('checkpoint witnessed here for this origin', 'unknown_log');
+  const cosigner = await loadWitnessCosigner(ctx);
+  const text = seen.note.slice(0, seen.note.lastIndexOf('\n\n') + 1);
+  return seen.note + cosigner.cosign(text, Math.floor(Date.now() / 1000));
+}
