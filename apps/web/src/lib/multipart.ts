@@ -18,6 +18,8 @@ const REPLY_AFTER_MS = 500;
 /** How much of a refused body is read and dropped in all before the connection is closed instead. */
 const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
 const DISCARD_LIMIT_MS = 10_000;
+/** Time an answer gets to reach the client before a connection with an unread body is closed. */
+const CLOSE_GRACE_MS = 1_000;
 
 const opened = new WeakMap<Request, Readable>();
 const discarding = new WeakMap<Readable, Promise<void>>();
@@ -34,35 +36,46 @@ function bodyOf(request: Request): Readable | null {
 
 /**
  * Reads and drops what is left of a request body that will not be used (a refused upload). Resolves
- * once the body has ended or REPLY_AFTER_MS have passed, whichever is first; the dropping goes on up
- * to its bounds, then the connection is closed. Safe to call more than once, and after the body ended.
+ * (the answer may go out) once the body has ended, REPLY_AFTER_MS have passed or the byte bound was
+ * reached; dropping goes on up to its bounds, then reading stops and, once the answer had
+ * CLOSE_GRACE_MS to leave, the connection is closed. Safe to call more than once, and after the end.
  */
 export function discardRequestBody(request: Request): Promise<void> {
   const body = bodyOf(request);
   if (!body || body.readableEnded || body.destroyed) return Promise.resolve();
   const known = discarding.get(body);
   if (known) return known;
+  let answer: () => void = () => {};
+  const answered = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
   let discarded = 0;
-  const close = () => body.destroy();
-  const limit = setTimeout(close, DISCARD_LIMIT_MS);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    // Stop reading but do not close yet: closing under unread bytes would reset the answer away.
+    body.pause();
+    answer();
+    setTimeout(() => body.destroy(), CLOSE_GRACE_MS).unref();
+  };
+  const limit = setTimeout(stop, DISCARD_LIMIT_MS);
   limit.unref();
+  const reply = setTimeout(answer, REPLY_AFTER_MS);
+  const done = () => {
+    clearTimeout(limit);
+    clearTimeout(reply);
+    answer();
+  };
+  body.once('close', done);
+  body.once('end', done);
   body.on('data', (chunk: Uint8Array) => {
     discarded += chunk.length;
-    if (discarded > DISCARD_LIMIT_BYTES) close();
+    if (discarded > DISCARD_LIMIT_BYTES) stop();
   });
-  const ended = new Promise<void>((resolve) => {
-    const reply = setTimeout(resolve, REPLY_AFTER_MS);
-    const done = () => {
-      clearTimeout(limit);
-      clearTimeout(reply);
-      resolve();
-    };
-    body.once('close', done);
-    body.once('end', done);
-  });
-  discarding.set(body, ended);
+  discarding.set(body, answered);
   body.resume();
-  return ended;
+  return answered;
 }
 
 export async function readMultipartUpload<T>(
