@@ -3,7 +3,7 @@
 // never buffered. RSS is sampled from /proc every 50 ms during the upload.
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
@@ -32,6 +32,8 @@ function bigDeb(): string {
   for (let written = 0; written < GIB; written += chunk.length) writeSync(fd, randomFillSync(chunk));
   closeSync(fd);
   execFileSync('dpkg-deb', ['--root-owner-group', '-Znone', '--build', root, out], { stdio: 'ignore' });
+  // Keep only the .deb: the 1 GiB tree it was built from is not needed again.
+  rmSync(root, { recursive: true, force: true });
   return out;
 }
 
