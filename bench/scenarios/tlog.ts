@@ -73,6 +73,7 @@ try {
   const sizeOf = async () =>
     ((await ctx.db.transparencyLogEntry.aggregate({ _max: { index: true } }))._max.index ?? -1) + 1;
   const publishMs = await timePublication();
+  await timeLogging(); // warm-up: JIT and the connection pool, so the first figure is not a cold start
   report({
     scenario: 'tlog: log one deb publication (2 entries + signed checkpoint)',
     packages: await sizeOf(),
