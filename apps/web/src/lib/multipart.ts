@@ -2,7 +2,7 @@
 // the small text fields are collected. Fields may come before or after the file.
 // Every path settles promptly: a consumer rejecting the file, a malformed body or a client going away
 // ends the read as soon as the consumer has cleaned up. The rest of a refused body is then read and
-// thrown away before the answer goes out (briefly: at most REPLY_AFTER_MS): under `next start` the
+// thrown away before the answer goes out (briefly: at most REPLY_AFTER_MS): behind Next's handler the
 // connection was seen closed right after an early answer, and a close with unread bytes resets the
 // connection, which can swallow the answer on the client's side (a Node client got EPIPE, no answer). Past that wait the answer goes out and the discarding goes
 // on in the background (bounded, like nginx's lingering close) until the connection is closed.
