@@ -84,7 +84,12 @@ http {
 }
 `,
   );
-  const child = spawn('nginx', ['-c', conf, '-p', dir, '-g', 'daemon off;'], { stdio: 'inherit' });
+  // Its own session and process group, like the Pallet processes the e2e harness starts (detached): the
+  // kernel's per-session CPU scheduling (autogroup) then treats the reference and Pallet alike.
+  const child = spawn('nginx', ['-c', conf, '-p', dir, '-g', 'daemon off;'], {
+    stdio: 'inherit',
+    detached: true,
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + 10_000;
   for (;;) {
@@ -99,7 +104,9 @@ http {
   return {
     baseUrl,
     stop() {
-      child.kill('SIGQUIT');
+      try {
+        process.kill(-child.pid!, 'SIGQUIT');
+      } catch {}
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -16,6 +16,7 @@ import { median, reportServing } from '../lib/report';
 const ORG = 'bench';
 const seconds = Number(process.argv[2] || 2);
 const ROUNDS = 3;
+const WARM_UP_SECONDS = 4;
 
 const pallet = await startPallet('bench_serve');
 const work = mkdtempSync(join(tmpdir(), 'pallet-bench-serve-'));
@@ -68,6 +69,14 @@ try {
       },
       { key: 'inRelease', label: 'InRelease' },
     ];
+    // A process that has just started (Next.js loaded, JIT cold) needs several seconds of load before
+    // it reaches its steady state; nginx does not. Warm every Pallet URL first.
+    for (const visibility of ['public', 'private'] as const) {
+      for (const path of Object.values(paths[visibility]!)) {
+        const headers = visibility === 'private' ? auth : {};
+        wrkRequestsPerSecond(`${pallet.baseUrl}${path}`, { seconds: WARM_UP_SECONDS, headers });
+      }
+    }
     // Other processes on the machine come and go: nginx and Pallet take turns, several short rounds
     // each, and each figure is the median of its rounds, so a load spike does not land on one side.
     for (const kind of kinds) {

@@ -7,11 +7,13 @@ export function decodePathSegments(rawPath: string, prefix: string): string[] {
   const segments: string[] = [];
   for (const raw of rawPath.slice(prefix.length).split('/')) {
     if (raw === '') continue;
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      throw new InvalidRequest('The path has malformed percent-encoding.', 'invalid_path');
+    let segment = raw;
+    if (raw.includes('%')) {
+      try {
+        segment = decodeURIComponent(raw);
+      } catch {
+        throw new InvalidRequest('The path has malformed percent-encoding.', 'invalid_path');
+      }
     }
     if (segment.includes('\0'))
       throw new InvalidRequest('The path contains a NUL character.', 'invalid_path');
