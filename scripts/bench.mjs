@@ -142,7 +142,7 @@ function printServingTable(figures) {
   console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of rows.slice(1)) console.log(line(r));
   console.log(
-    'Req/s: wrk, 2 threads, 16 connections, keep-alive, 1 s warm-up, median of 3 rounds taken in turns with nginx; Ratio = Pallet / nginx serving the ' +
+    'Req/s: wrk, 2 threads, 16 connections, keep-alive, Pallet warmed up 4 s per URL, 1 s before each run, median of 3 rounds taken in turns with nginx; Ratio = Pallet / nginx serving the ' +
       'same bytes from disk in the same run (sendfile, one worker per CPU). Private rows send the read token ' +
       'as the HTTP Basic password on every request.',
   );
