@@ -1,5 +1,5 @@
 // One vitest run for the whole monorepo: fast pure unit tests, then integration tests
-// against the real PostgreSQL, Redis and storage (a database per run, see test/global-setup.ts).
+// against the real PostgreSQL, Redis and storage (a database per test file, see test/int-setup.ts).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['packages/*/src/**/*.int.test.ts', 'apps/*/src/**/*.int.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/int-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
