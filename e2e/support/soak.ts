@@ -94,12 +94,19 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   writeFileSync(rpmKey, await (await fetch(edge(rpmSetup.keyUrl))).text());
 
   const clients: { name: string; update(): Promise<{ ok: boolean; output: string }> }[] = [];
+  const sources = edge(debSetup.apt!.sourcesLine).replace(debSetup.apt!.keyringPath, debKey);
   for (let i = 0; i < o.aptClients; i++) {
-    const env = createAptEnv(join(o.work, `apt-${i}`));
-    env.setSources(edge(debSetup.apt!.sourcesLine).replace(debSetup.apt!.keyringPath, debKey));
+    // Every other apt client is a new machine at each update (empty lists): it fetches every index
+    // the edge's InRelease names, however old, instead of only those that changed since its last run.
+    const fresh = i % 2 === 1;
+    let runs = 0;
+    const kept = createAptEnv(join(o.work, `apt-${i}`));
+    kept.setSources(sources);
     clients.push({
-      name: `apt-${i}`,
+      name: `apt-${i}${fresh ? '-fresh' : ''}`,
       async update() {
+        const env = fresh ? createAptEnv(join(o.work, `apt-${i}-${runs++}`)) : kept;
+        if (fresh) env.setSources(sources);
         const r = await env.runAsync('apt-get', ['update']);
         return { ok: r.code === 0 && problems(r.output).length === 0, output: r.output };
       },

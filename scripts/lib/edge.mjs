@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { root } from './setup.mjs';
 
 export const EDGE_PACKAGES = ['nginx'];
-const TEMPLATES = ['nginx.conf', 'pallet-http.conf', 'pallet-locations.conf'];
+const TEMPLATES = ['nginx.conf', 'pallet-http.conf', 'pallet-locations.conf', 'pallet-files.conf'];
 const DURATION = /^\d+(s|m|h|d|w|M|y)?$/; // nginx time values: whole seconds at least
 const SIZE = /^\d+[kmg]?$/i;
 
