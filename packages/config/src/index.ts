@@ -62,6 +62,18 @@ export interface Config {
   debDataBomb: { floorBytes: number; maxRatio: number };
   /** largest JSON (and sign-in form) body read before answering 413; checked before and while reading */
   maxJsonBytes: number;
+  /** how much of a refused JSON body is read and dropped (so the 413 arrives) before the stream is cancelled */
+  jsonDrainMaxBytes: number;
+  /** the rest of a refused upload is read and dropped (so the answer arrives) within these bounds */
+  uploadDiscard: {
+    /** the longest a refusal waits for the rest of the body before answering anyway */
+    replyAfterMs: number;
+    /** bytes and time spent dropping, after which the connection is closed instead */
+    maxBytes: number;
+    maxMs: number;
+    /** time an answer gets to leave before a connection with unread bytes is closed */
+    closeGraceMs: number;
+  };
   authSecret: string;
   /** optional sign-in providers for the dashboard, each switched on by its environment variables */
   oauth: {
@@ -138,6 +150,19 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(1024 ** 2),
+  PALLET_JSON_DRAIN_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256 * 1024 ** 2),
+  PALLET_UPLOAD_DISCARD_REPLY_AFTER_MS: z.coerce.number().int().min(0).default(500),
+  PALLET_UPLOAD_DISCARD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 ** 2),
+  PALLET_UPLOAD_DISCARD_MAX_MS: z.coerce.number().int().min(0).default(10_000),
+  PALLET_UPLOAD_DISCARD_CLOSE_GRACE_MS: z.coerce.number().int().min(0).default(1000),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   PALLET_GITHUB_CLIENT_ID: z.string().min(1).optional(),
   PALLET_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
@@ -335,6 +360,13 @@ export function loadConfig(
     maxUploadBytes: e.PALLET_MAX_UPLOAD_BYTES,
     debDataBomb: { floorBytes: e.PALLET_DEB_DATA_BOMB_FLOOR_BYTES, maxRatio: e.PALLET_DEB_DATA_MAX_RATIO },
     maxJsonBytes: e.PALLET_MAX_JSON_BYTES,
+    jsonDrainMaxBytes: e.PALLET_JSON_DRAIN_MAX_BYTES,
+    uploadDiscard: {
+      replyAfterMs: e.PALLET_UPLOAD_DISCARD_REPLY_AFTER_MS,
+      maxBytes: e.PALLET_UPLOAD_DISCARD_MAX_BYTES,
+      maxMs: e.PALLET_UPLOAD_DISCARD_MAX_MS,
+      closeGraceMs: e.PALLET_UPLOAD_DISCARD_CLOSE_GRACE_MS,
+    },
     authSecret,
     oauth: {
       github:

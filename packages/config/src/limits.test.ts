@@ -45,3 +45,32 @@ describe('rate limits', () => {
       );
   });
 });
+
+describe('refused-body discard bounds', () => {
+  it('have defaults and can be set', () => {
+    const defaults = load({});
+    expect(defaults.uploadDiscard).toEqual({
+      replyAfterMs: 500,
+      maxBytes: 64 * 1024 * 1024,
+      maxMs: 10_000,
+      closeGraceMs: 1000,
+    });
+    expect(defaults.jsonDrainMaxBytes).toBe(256 * 1024 * 1024);
+    const set = load({
+      PALLET_UPLOAD_DISCARD_REPLY_AFTER_MS: '200',
+      PALLET_UPLOAD_DISCARD_MAX_BYTES: '1048576',
+      PALLET_UPLOAD_DISCARD_MAX_MS: '3000',
+      PALLET_UPLOAD_DISCARD_CLOSE_GRACE_MS: '0',
+      PALLET_JSON_DRAIN_MAX_BYTES: '0',
+    });
+    expect(set.uploadDiscard).toEqual({ replyAfterMs: 200, maxBytes: 1048576, maxMs: 3000, closeGraceMs: 0 });
+    expect(set.jsonDrainMaxBytes).toBe(0);
+  });
+
+  it('refuses values that are not whole non-negative numbers', () => {
+    for (const bad of ['-1', 'lots', '1.5']) {
+      expect(() => load({ PALLET_UPLOAD_DISCARD_MAX_BYTES: bad })).toThrow(/PALLET_UPLOAD_DISCARD_MAX_BYTES/);
+      expect(() => load({ PALLET_JSON_DRAIN_MAX_BYTES: bad })).toThrow(/PALLET_JSON_DRAIN_MAX_BYTES/);
+    }
+  });
+});

@@ -25,7 +25,8 @@ export async function screenAuthRequest(request: NextRequest): Promise<NextReque
   try {
     assertValidRequestTarget(request.url);
     if (request.method !== 'POST') return request;
-    const text = await readLimitedText(request, getCore().config.maxJsonBytes);
+    const { maxJsonBytes, jsonDrainMaxBytes } = getCore().config;
+    const text = await readLimitedText(request, maxJsonBytes, jsonDrainMaxBytes);
     assertSafeValue(parseBody(request.headers.get('content-type') ?? '', text), 'The form');
     return new NextRequest(request.url, { method: request.method, headers: request.headers, body: text });
   } catch (err) {

@@ -62,7 +62,8 @@ export async function readJson(request: Request): Promise<unknown> {
   if (!type.includes('application/json')) {
     throw new InvalidRequest('Send a JSON body with Content-Type: application/json.');
   }
-  const text = await readLimitedText(request, getCore().config.maxJsonBytes);
+  const { maxJsonBytes, jsonDrainMaxBytes } = getCore().config;
+  const text = await readLimitedText(request, maxJsonBytes, jsonDrainMaxBytes);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -2,7 +2,7 @@
 // the small text fields are collected. Fields may come before or after the file.
 // Every path settles promptly: a consumer rejecting the file, a malformed body or a client going away
 // ends the read as soon as the consumer has cleaned up. The rest of a refused body is then read and
-// thrown away before the answer goes out (briefly: at most REPLY_AFTER_MS): behind Next's handler the
+// thrown away before the answer goes out (briefly: at most bounds.replyAfterMs): behind Next's handler the
 // connection was seen closed right after an early answer, and a close with unread bytes resets the
 // connection, which can swallow the answer on the client's side (a Node client got EPIPE, no answer). Past that wait the answer goes out and the discarding goes
 // on in the background (bounded, like nginx's lingering close) until the connection is closed.
@@ -13,13 +13,16 @@ import busboy from 'busboy';
 import { unsafeTextReason } from './edge-input';
 
 const MULTIPART_OVERHEAD = 1024 * 1024;
-/** How long a refusal waits for the rest of the body to arrive (and be dropped) before answering. */
-const REPLY_AFTER_MS = 500;
-/** How much of a refused body is read and dropped in all before the connection is closed instead. */
-const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
-const DISCARD_LIMIT_MS = 10_000;
-/** Time an answer gets to reach the client before a connection with an unread body is closed. */
-const CLOSE_GRACE_MS = 1_000;
+/** How a refused body is dropped (PALLET_UPLOAD_DISCARD_*, see Config.uploadDiscard). */
+export interface DiscardBounds {
+  /** how long a refusal waits for the rest of the body to arrive (and be dropped) before answering */
+  replyAfterMs: number;
+  /** how much of a refused body is read and dropped in all before the connection is closed instead */
+  maxBytes: number;
+  maxMs: number;
+  /** time an answer gets to reach the client before a connection with an unread body is closed */
+  closeGraceMs: number;
+}
 
 const opened = new WeakMap<Request, Readable>();
 const discarding = new WeakMap<Readable, Promise<void>>();
@@ -36,11 +39,11 @@ function bodyOf(request: Request): Readable | null {
 
 /**
  * Reads and drops what is left of a request body that will not be used (a refused upload). Resolves
- * (the answer may go out) once the body has ended, REPLY_AFTER_MS have passed or the byte bound was
+ * (the answer may go out) once the body has ended, bounds.replyAfterMs have passed or the byte bound was
  * reached; dropping goes on up to its bounds, then reading stops and, once the answer had
- * CLOSE_GRACE_MS to leave, the connection is closed. Safe to call more than once, and after the end.
+ * bounds.closeGraceMs to leave, the connection is closed. Safe to call more than once, and after the end.
  */
-export function discardRequestBody(request: Request): Promise<void> {
+export function discardRequestBody(request: Request, bounds: DiscardBounds): Promise<void> {
   const body = bodyOf(request);
   if (!body || body.readableEnded || body.destroyed) return Promise.resolve();
   const known = discarding.get(body);
@@ -57,11 +60,11 @@ export function discardRequestBody(request: Request): Promise<void> {
     // Stop reading but do not close yet: closing under unread bytes would reset the answer away.
     body.pause();
     answer();
-    setTimeout(() => body.destroy(), CLOSE_GRACE_MS).unref();
+    setTimeout(() => body.destroy(), bounds.closeGraceMs).unref();
   };
-  const limit = setTimeout(stop, DISCARD_LIMIT_MS);
+  const limit = setTimeout(stop, bounds.maxMs);
   limit.unref();
-  const reply = setTimeout(answer, REPLY_AFTER_MS);
+  const reply = setTimeout(answer, bounds.replyAfterMs);
   const done = () => {
     clearTimeout(limit);
     clearTimeout(reply);
@@ -71,7 +74,7 @@ export function discardRequestBody(request: Request): Promise<void> {
   body.once('end', done);
   body.on('data', (chunk: Uint8Array) => {
     discarded += chunk.length;
-    if (discarded > DISCARD_LIMIT_BYTES) stop();
+    if (discarded > bounds.maxBytes) stop();
   });
   discarding.set(body, answered);
   body.resume();
@@ -84,6 +87,7 @@ export async function readMultipartUpload<T>(
   onFile: (file: AsyncIterable<Uint8Array>, filename: string) => Promise<T>,
   /** Undoes a successful onFile when the request fails afterwards (e.g. a malformed trailing part). */
   onDiscard: (staged: T) => Promise<void>,
+  discardBounds: DiscardBounds,
 ): Promise<{ staged: T; fields: Record<string, string> }> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
@@ -129,7 +133,9 @@ export async function readMultipartUpload<T>(
             () => {},
           )
         : Promise.resolve();
-      Promise.all([cleanup.catch(() => {}), discardRequestBody(request)]).finally(() => reject(error));
+      Promise.all([cleanup.catch(() => {}), discardRequestBody(request, discardBounds)]).finally(() =>
+        reject(error),
+      );
     };
     const succeedWhenDone = () => {
       if (settled || !parsed || !staged) return;

@@ -4,21 +4,19 @@
 // stays usable instead of being reset under the client.
 import { TooLarge } from '@pallet/core';
 
-/** A refused body is read and thrown away up to this many bytes more; beyond that the stream is cancelled. */
-const DRAIN_LIMIT_BYTES = 256 * 1024 * 1024;
-
 function tooLarge(maxBytes: number): TooLarge {
   return new TooLarge(`The request body exceeds the limit of ${maxBytes} bytes.`, 'body_too_large');
 }
 
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+/** Reads and throws away a refused body, up to `maxBytes` more; beyond that the stream is cancelled. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number): Promise<void> {
   let drained = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
       drained += value.byteLength;
-      if (drained > DRAIN_LIMIT_BYTES) {
+      if (drained > maxBytes) {
         await reader.cancel();
         return;
       }
@@ -28,13 +26,20 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<v
   }
 }
 
-/** The body as UTF-8 text, at most `maxBytes` bytes; throws TooLarge (413) beyond that. */
-export async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+/**
+ * The body as UTF-8 text, at most `maxBytes` bytes; throws TooLarge (413) beyond that, after which up to
+ * `drainMaxBytes` more are read and dropped in the background (PALLET_JSON_DRAIN_MAX_BYTES).
+ */
+export async function readLimitedText(
+  request: Request,
+  maxBytes: number,
+  drainMaxBytes: number,
+): Promise<string> {
   if (!request.body) return '';
   const reader = request.body.getReader();
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
-    void drain(reader);
+    void drain(reader, drainMaxBytes);
     throw tooLarge(maxBytes);
   }
   const chunks: Uint8Array[] = [];
@@ -45,7 +50,7 @@ export async function readLimitedText(request: Request, maxBytes: number): Promi
     total += value.byteLength;
     if (total > maxBytes) {
       chunks.length = 0;
-      void drain(reader);
+      void drain(reader, drainMaxBytes);
       throw tooLarge(maxBytes);
     }
     chunks.push(value);

@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const GET = route(async (_request, _params, core) => text(`${await getWitnessVerifierKey(core)}\n`));
 
 export const POST = route(async (request, _params, core) => {
-  const body = await readLimitedText(request, core.config.maxJsonBytes);
+  const body = await readLimitedText(request, core.config.maxJsonBytes, core.config.jsonDrainMaxBytes);
   try {
     return text(await cosignCheckpoint(core, body));
   } catch (err) {

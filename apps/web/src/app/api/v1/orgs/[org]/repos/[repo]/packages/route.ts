@@ -21,12 +21,13 @@ export const POST = route<P>(async (request, { org, repo }, core) => {
       maxBytes,
       (file) => stageUpload(core, file, { maxBytes }),
       (rejected) => discardStagedUpload(core, rejected),
+      core.config.uploadDiscard,
     );
     const result = await uploadPackage(core, actor, org, repo, staged, fields);
     return json(result.package, result.created ? 202 : 200);
   } catch (err) {
     // Refused before (or while) reading the body: drop the rest of it, then answer.
-    await discardRequestBody(request);
+    await discardRequestBody(request, core.config.uploadDiscard);
     throw err;
   }
 });
