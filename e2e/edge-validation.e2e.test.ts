@@ -408,6 +408,48 @@ describe('dashboard server actions', () => {
   });
 });
 
+describe('dashboard server actions and PALLET_MAX_JSON_BYTES', () => {
+  it('refuse a form body over the limit (below Next’s own 1 MB default) and create nothing', async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ baseURL: pallet.baseUrl });
+      const [name, value] = cookie.split('=') as [string, string];
+      await context.addCookies([{ name, value, url: pallet.baseUrl }]);
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      /** Submits the token form with an extra field of `padding` bytes; answers the action's status. */
+      const submit = async (tokenName: string, padding: number): Promise<number> => {
+        await page.goto(`/orgs/${ORG}/tokens`);
+        await page.locator('#token-name').fill(tokenName);
+        await page.locator('#token-name').evaluate((el, size) => {
+          const extra = document.createElement('input');
+          extra.type = 'hidden';
+          extra.name = 'padding';
+          extra.value = 'p'.repeat(size);
+          (el as HTMLInputElement).form?.append(extra);
+        }, padding);
+        const answer = page.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url().includes(`/orgs/${ORG}/tokens`),
+        );
+        await page.getByRole('button', { name: 'Create token' }).click();
+        return (await answer).status();
+      };
+      const names = async () =>
+        (await (
+          await fetch(api(`/orgs/${ORG}/tokens`), { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as { items?: { name: string }[] } | { name: string }[];
+      const listed = async (tokenName: string) => JSON.stringify(await names()).includes(`"${tokenName}"`);
+
+      expect(await submit('padded-small', 1024)).toBe(200);
+      await expect.poll(() => listed('padded-small')).toBe(true);
+      expect(await submit('padded-large', 4 * MAX_JSON)).toBeGreaterThanOrEqual(400);
+      expect(await listed('padded-large')).toBe(false);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
 describe('oversized JSON bodies', () => {
   it('answers 413 to a declared 100 MiB body after reading almost none of it', async () => {
     const answer = await sendPartly({

@@ -1,4 +1,5 @@
 // Next.js configuration: workspace packages are TypeScript sources; native and driver modules stay external.
+import { loadMaxJsonBytes } from '@pallet/config';
 import type { NextConfig } from 'next';
 
 const securityHeaders = [
@@ -25,6 +26,8 @@ const config: NextConfig = {
   // `npm test` type-checks every workspace with tsc; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
+  // Server actions (the dashboard's forms) take bodies up to the same limit as the JSON API.
+  experimental: { serverActions: { bodySizeLimit: loadMaxJsonBytes() } },
   transpilePackages: [
     '@pallet/config',
     '@pallet/core',

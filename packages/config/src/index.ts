@@ -298,6 +298,18 @@ function defaultLogName(appUrl: string): string {
   return `${url.host}${url.pathname.replace(/\/+$/, '')}/log`;
 }
 
+/**
+ * PALLET_MAX_JSON_BYTES alone, for next.config.ts (server actions' body limit), which runs before (and
+ * apart from) the rest of the configuration and must not need a master key.
+ */
+export function loadMaxJsonBytes(env: Record<string, string | undefined> = process.env): number {
+  const parsed = envSchema.shape.PALLET_MAX_JSON_BYTES.safeParse(env.PALLET_MAX_JSON_BYTES);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration: PALLET_MAX_JSON_BYTES: ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data;
+}
+
 let cached: Config | undefined;
 
 /** Parses the environment once; later calls return the same object. */

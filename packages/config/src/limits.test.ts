@@ -1,6 +1,6 @@
 // PALLET_TRUST_PROXY and the PALLET_LIMIT_* variables: what operators may write, and clear errors otherwise.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './index';
+import { ConfigError, loadConfig, loadMaxJsonBytes } from './index';
 
 const base = { PALLET_MASTER_KEY: 'a'.repeat(64) };
 const load = (env: Record<string, string>) => loadConfig({ ...base, ...env }, () => {});
@@ -72,5 +72,14 @@ describe('refused-body discard bounds', () => {
       expect(() => load({ PALLET_UPLOAD_DISCARD_MAX_BYTES: bad })).toThrow(/PALLET_UPLOAD_DISCARD_MAX_BYTES/);
       expect(() => load({ PALLET_JSON_DRAIN_MAX_BYTES: bad })).toThrow(/PALLET_JSON_DRAIN_MAX_BYTES/);
     }
+  });
+});
+
+describe('loadMaxJsonBytes', () => {
+  it('reads PALLET_MAX_JSON_BYTES alone, like loadConfig, without a master key', () => {
+    expect(loadMaxJsonBytes({})).toBe(1024 * 1024);
+    expect(loadMaxJsonBytes({ PALLET_MAX_JSON_BYTES: '65536' })).toBe(65536);
+    expect(load({ PALLET_MAX_JSON_BYTES: '65536' }).maxJsonBytes).toBe(65536);
+    expect(() => loadMaxJsonBytes({ PALLET_MAX_JSON_BYTES: 'big' })).toThrow(/PALLET_MAX_JSON_BYTES/);
   });
 });
