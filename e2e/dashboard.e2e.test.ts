@@ -331,7 +331,10 @@ describe('the dashboard, end to end in Chromium', () => {
       expect(await p.getByRole('heading', { name: 'Page not found' }).isVisible(), path).toBe(true);
       expect(await p.content(), path).not.toContain('Internal tools for the fleet');
     }
-    expect((await other.request.get(`/orgs/${ORG}/audit/export`)).status()).toBe(404);
+    // The CSV export answers refusals in the contract's shape, like every route (one mapping, lib/http.ts).
+    const hiddenCsv = await other.request.get(`/orgs/${ORG}/audit/export`);
+    expect(hiddenCsv.status()).toBe(404);
+    expect((await hiddenCsv.json()).error.code).toBe('not_found');
     await screenshot(p, 'not-found');
     await checkA11y('not-found', p);
     // A visitor who is not signed in is sent to sign in.
@@ -339,6 +342,9 @@ describe('the dashboard, end to end in Chromium', () => {
     const a = await anon.newPage();
     await a.goto(`/orgs/${ORG}/repos`);
     expect(new URL(a.url()).pathname).toBe('/sign-in');
+    const anonCsv = await anon.request.get(`/orgs/${ORG}/audit/export`);
+    expect(anonCsv.status()).toBe(401);
+    expect((await anonCsv.json()).error.code).toBe('signin_required');
     await checkA11y('sign-in', a);
     await screenshot(a, 'sign-in');
     await anon.close();

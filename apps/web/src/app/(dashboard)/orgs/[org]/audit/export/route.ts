@@ -1,6 +1,7 @@
 // GET /orgs/{org}/audit/export — the audit log as CSV for the signed-in user (same core service as the page).
-import { DomainError, listAuditEvents } from '@pallet/core';
+import { listAuditEvents } from '@pallet/core';
 import { getCore } from '@/lib/core';
+import { errorResponse } from '@/lib/http';
 import { requireSessionActor } from '@/lib/session';
 import { actionFilter } from '../filters';
 
@@ -42,13 +43,7 @@ export async function GET(request: Request, context: { params: Promise<{ org: st
       },
     });
   } catch (err) {
-    if (err instanceof DomainError) {
-      const status = err.kind === 'unauthorized' ? 401 : err.kind === 'forbidden' ? 403 : 404;
-      return new Response(`${err.kind === 'not_found' ? 'Not found.' : err.message}\n`, {
-        status,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }
-    throw err;
+    // The one mapping from domain errors to statuses and bodies (lib/http.ts), as every route uses.
+    return errorResponse(err);
   }
 }
