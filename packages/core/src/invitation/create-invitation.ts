@@ -2,7 +2,7 @@
 // only owners invite owners.
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
-import { type Actor, actorId } from '../auth/actor';
+import { type Actor, actingUserId } from '../auth/actor';
 import type { CoreContext } from '../context/core-context';
 import { Forbidden, InvalidRequest } from '../errors/domain-errors';
 import { roleNameSchema, toRole } from '../member/member-role';
@@ -44,7 +44,8 @@ export async function createInvitation(
         email: input.email ?? null,
         role: toRole(input.role),
         tokenHash: hashTokenSecret(secret),
-        createdById: actorId(actor) ?? null,
+        // The person, also when a token acts for them (as ApiToken.createdById).
+        createdById: actingUserId(actor) ?? null,
         expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
       },
     });

@@ -73,4 +73,12 @@ describe('tokens and their creators', () => {
     });
     expect(revocations).toBe(2);
   });
+
+  it('records the person behind a token as the creator of an invitation the token makes', async () => {
+    const made = await createToken(ctx, owner, ORG, { name: 'inviter', scopes: ['org:admin'] });
+    const asToken = await authenticateToken(ctx, made.token, '198.51.100.2');
+    const inv = await createInvitation(ctx, asToken, ORG, { role: 'viewer' });
+    const row = await ctx.db.invitation.findUniqueOrThrow({ where: { id: inv.id } });
+    expect(row.createdById).toBe(owner.userId);
+  });
 });
