@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildDeb } from './support/deb-builder';
-import { filesUnder, postUpload } from './support/raw-upload';
+import { postUpload } from './support/raw-upload';
 import { type RunningPallet, startPallet } from './support/server';
+import { strayUploads } from './support/stray-uploads';
 import { buildFuzzSeeds, formatTally, runFuzz } from './support/upload-fuzz';
 
 const ORG = 'fuzz';
@@ -63,19 +63,5 @@ it(`answers ${COUNT} mutated packages within the contract and stays healthy`, as
   });
   expect(after.status, after.text).toBe(202);
 
-  const client = new pg.Client({ connectionString: pallet.instance.env.DATABASE_URL });
-  await client.connect();
-  try {
-    const owned = new Set(
-      (await client.query<{ storageKey: string }>('SELECT "storageKey" FROM "Blob"')).rows.map(
-        (r) => r.storageKey,
-      ),
-    );
-    const stray = filesUnder(join(pallet.instance.env.PALLET_STORAGE!, 'uploads'))
-      .map((f) => `uploads/${f}`)
-      .filter((k) => !owned.has(k));
-    expect(stray, `seed ${SEED}`).toEqual([]);
-  } finally {
-    await client.end();
-  }
+  expect(await strayUploads(pallet), `seed ${SEED}`).toEqual([]);
 }, 600_000);

@@ -3,9 +3,7 @@
 // answer even when the server closes the connection before the body was sent, and fails when no
 // answer arrives within `timeoutMs`: that timeout is the assertion "the server answers promptly".
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { join } from 'node:path';
 
 export interface UploadAnswer {
   status: number;
@@ -118,19 +116,4 @@ export function postUpload(url: string, upload: RawUpload): Promise<UploadAnswer
     };
     write().catch((err) => finish(err));
   });
-}
-
-/** Files below `dir` (recursively), as paths relative to it. */
-export function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const name of readdirSync(join(dir, rel))) {
-      const path = rel ? `${rel}/${name}` : name;
-      if (statSync(join(dir, path)).isDirectory()) walk(path);
-      else out.push(path);
-    }
-  };
-  walk('');
-  return out;
 }
