@@ -185,4 +185,26 @@ describe('uploading packages', () => {
     expect(dists).toHaveLength(1);
     expect([...dists[0]!.components].sort()).toEqual(['contrib', 'extra', 'main']);
   });
+
+  it('answers concurrent uploads of one package with one creation and identical or conflict answers, never an error', async () => {
+    const same = buildDeb('twin', '1.0', 'same bytes');
+    const other = buildDeb('twin', '1.0', 'other bytes');
+    const outcomes = await Promise.all(
+      [same, same, same, other, same, other].map((bytes) =>
+        upload(owner, bytes, { distribution: 'debian/forky' }).then(
+          (r) => (r.created ? 'created' : 'identical'),
+          (err) => (err instanceof Conflict ? 'conflict' : `error: ${(err as Error).message}`),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    expect(
+      outcomes.every((o) => ['created', 'identical', 'conflict'].includes(o)),
+      outcomes.join(', '),
+    ).toBe(true);
+    const rows = await ctx.db.package.findMany({
+      where: { name: 'twin', distribution: { name: 'debian/forky' } },
+    });
+    expect(rows).toHaveLength(1);
+  });
 });

@@ -83,6 +83,9 @@ function identifyOrRefuse(staged: StagedUpload, release: string, component: stri
   }
 }
 
+/** First key of the two-key advisory locks that serialize uploads of one package identity. */
+const UPLOAD_LOCK_SPACE = 4201;
+
 export async function uploadPackage(
   ctx: CoreContext,
   actor: Actor,
@@ -110,6 +113,10 @@ export async function uploadPackage(
     }
     const id = identifyOrRefuse(staged, dist.release, fields.data.component ?? 'main');
     const result = await ctx.db.$transaction(async (tx) => {
+      // Uploads of one identity (CI retries, parallel jobs) take turns: without this, two first uploads both
+      // find no package row and the second insert fails on the unique key instead of answering 200 or 409.
+      const identity = `${repository.id}:${dist.name}:${id.name}:${id.version}:${id.architecture}`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${UPLOAD_LOCK_SPACE}::int4, hashtext(${identity}))`;
       const distribution = await ensureDistribution(tx, repository.id, staged.format, dist, id.component);
       const recorded = await recordBlob(tx, staged);
       const blob = recorded.blob;
