@@ -121,6 +121,9 @@ it('stops web and worker within a few seconds of SIGTERM with an upload in fligh
   const socket = net.connect(port, '127.0.0.1');
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   socket.on('error', () => {});
+  // Read what the server sends, as a real client does: a half-closed socket whose data nobody reads never
+  // emits 'end', so it would sit in CLOSE-WAIT for ever after the server's graceful FIN.
+  socket.resume();
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.write(
     `POST /api/v1/orgs/sup/repos/tools/packages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
