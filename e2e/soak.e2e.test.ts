@@ -8,45 +8,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEdgeFor } from './support/edge';
 import { retryStaleConnections } from './support/fetch-retry';
 import { requireTools } from './support/rpm-tools';
-import { startPallet } from './support/server';
-import {
-  buildSoakPackages,
-  runSoak,
-  SOAK_EDGE_TTLS,
-  type SoakPackages,
-  type SoakResult,
-} from './support/soak';
+import { buildSoakPackages, type SoakPackages, type SoakResult, soakThroughEdge } from './support/soak';
 
 const DURATION_MS = 20_000;
 const PUBLISH_EVERY_MS = 2000;
 
-async function soak(label: string, env: Record<string, string>, packages: SoakPackages): Promise<SoakResult> {
-  const pallet = await startPallet(label, env);
-  const work = mkdtempSync(join(tmpdir(), `pallet-${label}-`));
-  try {
-    const edge = await startEdgeFor(pallet, SOAK_EDGE_TTLS);
-    try {
-      return await runSoak({
-        pallet,
-        edgeUrl: edge.url,
-        work,
-        packages,
-        durationMs: DURATION_MS,
-        aptClients: 2,
-        dnfClients: 2,
-        publishEveryMs: PUBLISH_EVERY_MS,
-        minUpdatesPerClient: 3,
-      });
-    } finally {
-      await edge.stop();
-    }
-  } finally {
-    await pallet.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+function soak(label: string, env: Record<string, string>, packages: SoakPackages): Promise<SoakResult> {
+  return soakThroughEdge(label, env, {
+    packages,
+    durationMs: DURATION_MS,
+    aptClients: 2,
+    dnfClients: 2,
+    publishEveryMs: PUBLISH_EVERY_MS,
+    minUpdatesPerClient: 3,
+  });
 }
 
 function summary(r: SoakResult): string {

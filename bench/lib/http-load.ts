@@ -2,9 +2,9 @@
 // and wrk runs that report requests per second. Reused by every serving row (origin, edge, ...).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from '../../e2e/support/server';
 
 export interface LoadOptions {
   headers?: Record<string, string>;
@@ -25,18 +25,6 @@ export function wrkRequestsPerSecond(url: string, opts: LoadOptions = {}): numbe
   // Non-2xx answers would make any figure meaningless.
   if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw error answers from ${url}:\n${out}`);
   return Number(rps[1]);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 export interface StaticNginx {

@@ -6,40 +6,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEdgeFor } from '../../e2e/support/edge';
 import { retryStaleConnections } from '../../e2e/support/fetch-retry';
-import { startPallet } from '../../e2e/support/server';
-import { buildSoakPackages, runSoak, SOAK_EDGE_TTLS, type SoakPackages } from '../../e2e/support/soak';
+import { buildSoakPackages, type SoakPackages, soakThroughEdge } from '../../e2e/support/soak';
 import { report } from '../lib/report';
 
 const durationMs = Number(process.argv[2] || 120) * 1000;
 const PUBLISH_EVERY_MS = 2000;
 retryStaleConnections();
 
-async function soak(label: string, env: Record<string, string>, packages: SoakPackages) {
-  const pallet = await startPallet(label, env);
-  const work = mkdtempSync(join(tmpdir(), `pallet-${label}-`));
-  try {
-    const edge = await startEdgeFor(pallet, SOAK_EDGE_TTLS);
-    try {
-      return await runSoak({
-        pallet,
-        edgeUrl: edge.url,
-        work,
-        packages,
-        durationMs,
-        aptClients: 3,
-        dnfClients: 3,
-        publishEveryMs: PUBLISH_EVERY_MS,
-        minUpdatesPerClient: 5,
-      });
-    } finally {
-      await edge.stop();
-    }
-  } finally {
-    await pallet.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+function soak(label: string, env: Record<string, string>, packages: SoakPackages) {
+  return soakThroughEdge(label, env, {
+    packages,
+    durationMs,
+    aptClients: 3,
+    dnfClients: 3,
+    publishEveryMs: PUBLISH_EVERY_MS,
+    minUpdatesPerClient: 5,
+  });
 }
 
 const work = mkdtempSync(join(tmpdir(), 'pallet-bench-soak-'));

@@ -4,14 +4,16 @@
 // longer than everything else, so apt keeps asking for the by-hash files of superseded publications:
 // only the retention period keeps them working. (repomd.xml and repomd.xml.asc are a pair the edge
 // never caches: two cache entries from different publications make dnf refuse the signature.)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
 import { createAptEnv, problems } from './apt';
 import { buildDeb } from './deb-builder';
 import { createDnfEnv } from './dnf';
+import { startEdgeFor } from './edge';
 import { buildRpm } from './rpm-builder';
-import type { RunningPallet } from './server';
+import { type RunningPallet, startPallet } from './server';
 
 /** The edge TTLs the soak runs with: the signed top-level indexes outlive everything else. */
 export const SOAK_EDGE_TTLS = { ttlRelease: '10s', ttlIndex: '1s', ttlImmutable: '1s', authTtl: '1s' };
@@ -160,4 +162,25 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   });
   await Promise.all([publisher, ...loops]);
   return { updates, failures: updates.filter((u) => !u.ok), uploads };
+}
+
+/** One soak run on an instance of its own behind an edge of its own, with `SOAK_EDGE_TTLS`. */
+export async function soakThroughEdge(
+  label: string,
+  env: Record<string, string>,
+  options: Omit<SoakOptions, 'pallet' | 'edgeUrl' | 'work'>,
+): Promise<SoakResult> {
+  const pallet = await startPallet(label, env);
+  const work = mkdtempSync(join(tmpdir(), `pallet-${label}-`));
+  try {
+    const edge = await startEdgeFor(pallet, SOAK_EDGE_TTLS);
+    try {
+      return await runSoak({ ...options, pallet, edgeUrl: edge.url, work });
+    } finally {
+      await edge.stop();
+    }
+  } finally {
+    await pallet.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
 }
