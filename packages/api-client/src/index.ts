@@ -12,6 +12,21 @@ export class ApiError extends Error {
   }
 }
 
+/** A JSON answer of the API as data, or the contract's error body as an ApiError. */
+export async function readApiResponse<T>(res: Response): Promise<{ status: number; data: T }> {
+  const text = await res.text();
+  let data: { error?: { code?: string; message?: string } } | null = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    if (res.ok) throw new ApiError(res.status, 'invalid_response', 'the server did not answer with JSON');
+  }
+  if (!res.ok) {
+    throw new ApiError(res.status, data?.error?.code ?? 'unknown', data?.error?.message ?? res.statusText);
+  }
+  return { status: res.status, data: data as T };
+}
+
 /** One signed generation of a distribution's indexes, newest first in a listing. */
 export interface PublicationInfo {
   id: string;
@@ -57,14 +72,18 @@ export interface LogInclusionProof {
   auditPath: string[];
 }
 
+/** The fetch the client sends with; the CLI passes one that retries 429/5xx. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
 export class PalletClient {
   constructor(
     readonly baseUrl: string,
     private token?: string,
+    private readonly send: FetchLike = (input, init) => fetch(input, init),
   ) {}
 
   withToken(token: string): PalletClient {
-    return new PalletClient(this.baseUrl, token);
+    return new PalletClient(this.baseUrl, token, this.send);
   }
 
   async request<T>(
@@ -81,20 +100,15 @@ export class PalletClient {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await fetch(`${this.baseUrl}/api/v1${path}`, { ...init, method, headers, body: payload });
-    const text = await res.text();
-    const data = text ? JSON.parse(text) : null;
-    if (!res.ok) {
-      throw new ApiError(res.status, data?.error?.code ?? 'unknown', data?.error?.message ?? res.statusText);
-    }
-    return { status: res.status, data: data as T };
+    const res = await this.send(`${this.baseUrl}/api/v1${path}`, { ...init, method, headers, body: payload });
+    return readApiResponse<T>(res);
   }
 
   /** GET of a text/plain endpoint (signed notes, keys); errors as for request(). */
   async requestText(path: string): Promise<string> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const res = await fetch(`${this.baseUrl}/api/v1${path}`, { headers });
+    const res = await this.send(`${this.baseUrl}/api/v1${path}`, { headers });
     const text = await res.text();
     if (!res.ok) {
       let error: { code?: string; message?: string } | undefined;
