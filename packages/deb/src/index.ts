@@ -9,6 +9,7 @@ export {
 } from './compress-index';
 export { type DebCompression, hasCompressionMagic } from './compression';
 export { type ControlMetadata, isValidArchitecture, readControlMetadata } from './control-fields';
+export { copyrightPath, parseCopyrightLicenses } from './copyright';
 export {
   assertWritableField,
   Deb822SyntaxError,

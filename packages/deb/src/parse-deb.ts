@@ -18,11 +18,12 @@ import {
 } from './compression';
 import { type ControlMetadata, readControlMetadata } from './control-fields';
 import { readControlFromTar } from './control-tar';
+import { copyrightPath, MAX_COPYRIGHT_BYTES, parseCopyrightLicenses } from './copyright';
 import { assertWritableField, Deb822SyntaxError, type DebField, parseDeb822 } from './deb822';
 import { decompressBounded } from './decompress-bounded';
 import { decompressStream } from './decompress-stream';
 import { corrupt, DebFormatError } from './errors';
-import { TarWalker } from './tar-walker';
+import { extractionPath, type TarDataSink, type TarEntry, TarWalker } from './tar-walker';
 
 export interface DebParseLimits {
   /** Bound on control.tar, both as stored and once decompressed. Default 16 MiB. */
@@ -42,6 +43,11 @@ export interface DebPackage extends ControlMetadata {
   fields: DebField[];
   controlCompression: DebCompression;
   dataCompression: DebCompression;
+  /**
+   * License expressions of `usr/share/doc/<package>/copyright` in DEP-5 short-name syntax, when that
+   * file is a regular file in data.tar in the machine-readable format; absent otherwise.
+   */
+  copyrightLicenses?: string[];
 }
 
 const CONTROL_COMPRESSIONS: readonly DebCompression[] = ['none', 'gzip', 'xz', 'zstd'];
@@ -133,13 +139,51 @@ function parseControlText(bytes: Uint8Array): DebField[] {
 }
 
 /**
+ * Collects one regular file of data.tar (the copyright file) as the tar streams by, up to a bound;
+ * the last entry of that name wins, as when the archive is extracted.
+ */
+function fileCollector(wanted: string, maxBytes: number) {
+  let parts: Uint8Array[] | undefined;
+  let size = 0;
+  return {
+    onEntry(entry: TarEntry): TarDataSink {
+      if (extractionPath(entry.path) !== wanted) return undefined;
+      parts = undefined;
+      if (entry.kind !== 'file' || entry.size > maxBytes) return undefined;
+      const collected: Uint8Array[] = [];
+      parts = collected;
+      size = entry.size;
+      return (bytes) => {
+        collected.push(bytes.slice());
+      };
+    },
+    bytes(): Uint8Array | undefined {
+      return parts ? Buffer.concat(parts, size) : undefined;
+    },
+  };
+}
+
+function copyrightLicensesOf(bytes: Uint8Array | undefined): string[] | undefined {
+  if (!bytes) return undefined;
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  return parseCopyrightLicenses(text);
+}
+
+/**
  * Checks data.tar while it streams: its first bytes must match its compression, it must
- * decompress without error to its end, within the bomb bound, and hold a valid tar.
+ * decompress without error to its end, within the bomb bound, and hold a valid tar. Picks out the
+ * package's copyright file on the way.
  */
 async function checkDataMember(
   reader: ByteReader,
   limits: Required<DebParseLimits>,
-): Promise<DebCompression> {
+  packageName: string,
+): Promise<{ compression: DebCompression; copyrightLicenses?: string[] }> {
   const member = await nextSignificantMember(reader, 'data.tar');
   const named = compressionFromMemberName(member.name, 'data.tar', DATA_COMPRESSIONS);
   if (!named) throw corrupt(`Expected a data.tar member after control.tar, found ${member.name}.`);
@@ -163,7 +207,8 @@ async function checkDataMember(
     }
     if (got < member.size) throw truncatedMember(member, got);
   }
-  const walker = new TarWalker(member.name, () => undefined);
+  const copyright = fileCollector(copyrightPath(packageName), MAX_COPYRIGHT_BYTES);
+  const walker = new TarWalker(member.name, (entry) => copyright.onEntry(entry));
   const maxOutput = Math.max(limits.dataBombFloorBytes, limits.maxDataRatio * member.size);
   for await (const bytes of decompressStream(memberBytes(), compression, maxOutput, member.name)) {
     walker.push(bytes);
@@ -172,7 +217,8 @@ async function checkDataMember(
   // A compressed stream that ends before the member does leaves bytes no reader would look at.
   if (got < member.size) throw corrupt(`${member.name} has data after the end of its compressed stream.`);
   await skipArPadding(reader, member);
-  return compression;
+  const copyrightLicenses = copyrightLicensesOf(copyright.bytes());
+  return copyrightLicenses ? { compression, copyrightLicenses } : { compression };
 }
 
 async function skipTrailingMembers(reader: ByteReader): Promise<void> {
@@ -193,9 +239,15 @@ async function readDeb(reader: ByteReader, limits: Required<DebParseLimits>): Pr
   );
   const fields = parseControlText(readControlFromTar(tarBytes, limits.maxControlBytes, control.name));
   const metadata = readControlMetadata(fields);
-  const dataCompression = await checkDataMember(reader, limits);
+  const data = await checkDataMember(reader, limits, metadata.name);
   await skipTrailingMembers(reader);
-  return { ...metadata, fields, controlCompression: control.compression, dataCompression };
+  return {
+    ...metadata,
+    fields,
+    controlCompression: control.compression,
+    dataCompression: data.compression,
+    ...(data.copyrightLicenses ? { copyrightLicenses: data.copyrightLicenses } : {}),
+  };
 }
 
 /**

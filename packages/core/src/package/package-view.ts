@@ -14,6 +14,8 @@ export interface PackageView {
   status: 'processing' | 'published' | 'failed' | 'deleting';
   error?: string;
   filename: string | null;
+  /** SPDX license expressions the package declares (empty when it declares none). */
+  licenses: string[];
   createdAt: string;
   publishedAt: string | null;
 }
@@ -32,6 +34,7 @@ export function toPackageView(p: Package & { blob: Blob; distribution: Distribut
     status: p.status.toLowerCase() as PackageView['status'],
     ...(p.error ? { error: p.error } : {}),
     filename: p.filename,
+    licenses: p.licenses,
     createdAt: p.createdAt.toISOString(),
     publishedAt: p.publishedAt?.toISOString() ?? null,
   };

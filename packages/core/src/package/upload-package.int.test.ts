@@ -139,6 +139,32 @@ describe('uploading packages', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('stores the licenses a package declares as SPDX expressions (DEP-5 copyright, rpm License)', async () => {
+    const libbz2 = join(import.meta.dirname, '../../../deb/fixtures/libbz2-1.0_1.0.8-5+b1_amd64.deb');
+    const deb = await upload(owner, readFileSync(libbz2), { distribution: 'debian/trixie' });
+    expect(deb.package.licenses).toEqual(['LicenseRef-BSD-variant', 'GPL-2.0-only']);
+    const row = await ctx.db.package.findUniqueOrThrow({ where: { id: deb.package.id } });
+    expect(row.licenses).toEqual(['LicenseRef-BSD-variant', 'GPL-2.0-only']);
+    const top = join(work, 'rpmbuild');
+    mkdirSync(join(top, 'SPECS'), { recursive: true });
+    const spec = join(top, 'SPECS', 'lic.spec');
+    writeFileSync(
+      spec,
+      'Name: lic\nVersion: 1.0\nRelease: 1\nSummary: t\nLicense: GPLv2+ and (MIT or ASL 2.0)\nBuildArch: noarch\n' +
+        '%description\nt\n%files\n',
+    );
+    execFileSync('rpmbuild', ['--define', `_topdir ${top}`, '--quiet', '-bb', spec], {
+      env: { ...process.env, HOME: work },
+      stdio: 'ignore',
+    });
+    const rpm = await upload(owner, readFileSync(join(top, 'RPMS/noarch/lic-1.0-1.noarch.rpm')), {
+      distribution: 'el/9',
+    });
+    expect(rpm.package.licenses).toEqual(['GPL-2.0-or-later AND (MIT OR Apache-2.0)']);
+    const hello = await upload(owner, readFileSync(FIXTURE), { distribution: 'debian/trixie' });
+    expect(hello.package.licenses).toEqual([]);
+  });
+
   it('answers 409 for other bytes under the same name, version and architecture unless overwrite is set', async () => {
     const v1 = buildDeb('clash', '1.0', 'one');
     const v1b = buildDeb('clash', '1.0', 'two!');

@@ -12,6 +12,7 @@ import { ensureDistribution } from '../distribution/ensure-distribution';
 import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-errors';
 import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
 import { type PackageView, toPackageView } from './package-view';
+import { declaredLicenses } from './spdx-license';
 import { discardStagedUpload, type StagedUpload, toPackageError } from './stage-upload';
 import { recordBlob } from './store-blob';
 
@@ -39,6 +40,7 @@ interface Identity {
   filename: string;
   component: string | null;
   metadata: object;
+  licenses: string[];
 }
 
 function identify(staged: StagedUpload, release: string, component: string): Identity {
@@ -58,6 +60,7 @@ function identify(staged: StagedUpload, release: string, component: string): Ide
         architecture: d.architecture,
       }),
       metadata: { deb: d },
+      licenses: declaredLicenses(staged),
     };
   }
   const r = staged.rpm;
@@ -69,6 +72,7 @@ function identify(staged: StagedUpload, release: string, component: string): Ide
     component: null,
     filename: rpmLocationHref(r),
     metadata: { rpm: r },
+    licenses: declaredLicenses(staged),
   };
 }
 
@@ -156,6 +160,7 @@ export async function uploadPackage(
         servedBlobId: null,
         filename,
         metadata: id.metadata,
+        licenses: id.licenses,
         indexEntry: null,
         indexExtra: undefined,
         uploadedBy: actor.kind === 'user' ? actor.email : actor.kind === 'token' ? actor.name : null,
