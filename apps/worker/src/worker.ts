@@ -5,6 +5,7 @@ import { Worker } from 'bullmq';
 import { ingestProcessor } from './processors/ingest';
 import { publishProcessor } from './processors/publish';
 import { purgeProcessor } from './processors/purge';
+import { rekeyProcessor } from './processors/rekey';
 import { requeueUnfinishedWork } from './recover';
 
 export interface RunningWorker {
@@ -19,6 +20,9 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     // Different distributions publish in parallel; the same one is serialized by a database lock.
     new Worker(QUEUE.publish, publishProcessor(core), { connection, prefix, concurrency: 2 }),
     new Worker(QUEUE.purge, purgeProcessor(core), { connection, prefix, concurrency: 2 }),
+    // One re-signing run at a time per worker process; a run re-signs only what is not yet signed by
+    // the active key, so overlapping runs (several workers) waste work but never conflict.
+    new Worker(QUEUE.rekey, rekeyProcessor(core), { connection, prefix, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>

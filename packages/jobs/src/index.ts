@@ -6,6 +6,7 @@ export const QUEUE = {
   ingest: 'ingest',
   publish: 'publish',
   purge: 'purge',
+  rekey: 'rekey',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -20,6 +21,15 @@ export type PublishPayload = z.infer<typeof publishPayload>;
 
 export const purgePayload = z.object({ publicationId: z.string().min(1) });
 export type PurgePayload = z.infer<typeof purgePayload>;
+
+/** After a key retirement or revocation: re-sign the repository's rpms, rebuild its keyring packages,
+ * republish every distribution. */
+export const rekeyPayload = z.object({
+  repositoryId: z.string().min(1),
+  /** false during a rotation's transition: rpms keep the signature machines with the old key trust */
+  resignRpms: z.boolean().default(true),
+});
+export type RekeyPayload = z.input<typeof rekeyPayload>;
 
 const retry: JobsOptions = {
   attempts: 8,
@@ -48,6 +58,8 @@ export interface JobQueues {
   enqueuePublish(payload: PublishPayload, delayMs: number): Promise<void>;
   /** One CDN purge per publication switch (idempotent by publication). */
   enqueuePurge(payload: PurgePayload): Promise<void>;
+  /** One re-signing run per key change (a later run finds nothing left to re-sign and only republishes). */
+  enqueueRekey(payload: RekeyPayload): Promise<void>;
   close(): Promise<void>;
   queues: Record<QueueName, Queue>;
 }
@@ -58,6 +70,7 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     ingest: new Queue(QUEUE.ingest, { connection, prefix: opts.prefix }),
     publish: new Queue(QUEUE.publish, { connection, prefix: opts.prefix }),
     purge: new Queue(QUEUE.purge, { connection, prefix: opts.prefix }),
+    rekey: new Queue(QUEUE.rekey, { connection, prefix: opts.prefix }),
   };
   return {
     queues,
@@ -78,6 +91,10 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     async enqueuePurge(payload) {
       const p = purgePayload.parse(payload);
       await queues.purge.add('purge', p, { ...retry, jobId: `purge-${p.publicationId}` });
+    },
+    async enqueueRekey(payload) {
+      const p = rekeyPayload.parse(payload);
+      await queues.rekey.add('rekey', p, { ...retry, jobId: `rekey-${p.repositoryId}-${Date.now()}` });
     },
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

@@ -7,6 +7,7 @@ export { KeyEnvelopeError, MASTER_KEY_BYTES, openPrivateKey, sealPrivateKey } fr
 export { generateMasterKey, parseMasterKey } from './master-key';
 export { combineArmoredPublicKeys, publicKeyToBinary } from './public-keyring';
 export { readKeyInfo } from './read-key-info';
+export { revokeSigningKey } from './revoke-signing-key';
 export type {
   GeneratedKey,
   KeyInfo,

@@ -1,5 +1,5 @@
 // Maps a /dl/... path to the stored object a client should get, enforcing private-repository access.
-// Layout: /dl/{org}/{repo}/gpg.asc|gpg.gpg, /dl/{org}/{repo}/deb/{distro}/(dists|pool)/...,
+// Layout: /dl/{org}/{repo}/gpg.asc|gpg.gpg|revoked.asc, /dl/{org}/{repo}/deb/{distro}/(dists|pool)/...,
 // /dl/{org}/{repo}/rpm/{distro}/{release}/(repodata|Packages)/...
 // Lookups go through a DownloadCache, so a warm request reads nothing from the database.
 
@@ -59,7 +59,7 @@ export async function resolveDownload(
   const repo = await resolveRepository(ctx, cache, actor, orgSlug, repoSlug);
   const isPrivate = repo.visibility === 'PRIVATE';
   const files = cache.repositoryFiles(repo.id);
-  if (rest.length === 0 && (kind === 'gpg.asc' || kind === 'gpg.gpg')) {
+  if (rest.length === 0 && (kind === 'gpg.asc' || kind === 'gpg.gpg' || kind === 'revoked.asc')) {
     let keys = files.keys.get(kind);
     if (!keys) {
       keys = loadKeyFile(ctx, repo.id, kind);
@@ -98,8 +98,9 @@ export async function resolveDownload(
 async function loadKeyFile(
   ctx: CoreContext,
   repositoryId: string,
-  kind: 'gpg.asc' | 'gpg.gpg',
+  kind: 'gpg.asc' | 'gpg.gpg' | 'revoked.asc',
 ): Promise<InlineFile | null> {
+  if (kind === 'revoked.asc') return loadRevocations(ctx, repositoryId);
   const keys = await loadPublicKeys(ctx, repositoryId);
   if (keys.length === 0) return null;
   const armored = keys.map((k) => k.publicKeyArmored.trim()).join('\n') + '\n';
@@ -114,6 +115,25 @@ async function loadKeyFile(
       .join('-')
       .slice(0, 80),
     lastModified: keys[keys.length - 1]!.createdAt,
+  };
+}
+
+/**
+ * The revocation certificates of the repository's revoked keys: each revoked public key with its
+ * key-revocation signature, armored (`gpg --import revoked.asc` marks the keys revoked in a keyring).
+ */
+async function loadRevocations(ctx: CoreContext, repositoryId: string): Promise<InlineFile | null> {
+  const revoked = await ctx.db.signingKey.findMany({
+    where: { repositoryId, status: 'REVOKED', revocationCertificate: { not: null } },
+    orderBy: { revokedAt: 'asc' },
+    select: { fingerprint: true, revocationCertificate: true, revokedAt: true },
+  });
+  if (revoked.length === 0) return null;
+  return {
+    body: Buffer.from(revoked.map((k) => k.revocationCertificate!.trim()).join('\n') + '\n', 'utf8'),
+    contentType: 'application/pgp-keys',
+    etag: `revoked-${revoked.map((k) => k.fingerprint.slice(-8)).join('-')}`.slice(0, 80),
+    lastModified: revoked[revoked.length - 1]!.revokedAt ?? new Date(0),
   };
 }
 

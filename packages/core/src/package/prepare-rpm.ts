@@ -10,7 +10,7 @@ import {
   signRpmHeader,
 } from '@pallet/rpm';
 import type { CoreContext } from '../context/core-context';
-import { loadSigningKeys } from '../signing-key/load-signing-keys';
+import { loadSigningKeys, type UnsealedKey } from '../signing-key/load-signing-keys';
 import { fileNameScope } from './claim-file-name';
 import type { PackageToPrepare, PreparedPackage } from './prepared-package';
 import { storeBlob } from './store-blob';
@@ -36,10 +36,19 @@ async function signedHeaderStart(ctx: CoreContext, key: string): Promise<number>
   return LEAD_SIZE + sigLength + ((8 - (sigLength % 8)) % 8);
 }
 
-async function signUpload(ctx: CoreContext, pkg: PackageToPrepare, rpm: RpmPackage) {
-  const keys = await loadSigningKeys(ctx, pkg.repositoryId);
-  // rpm <= 4.19 holds one signature: sign with the newest active key.
-  const key = keys[keys.length - 1]!;
+/** The key an rpm is signed with: rpm <= 4.19 holds one signature, so the newest active key. */
+export async function loadRpmSigningKey(ctx: CoreContext, repositoryId: string): Promise<UnsealedKey> {
+  const keys = await loadSigningKeys(ctx, repositoryId);
+  return keys.find((k) => k.status === 'ACTIVE') ?? keys[keys.length - 1]!;
+}
+
+/** Stores a copy of the uploaded rpm with an OpenPGP header signature by `key`. */
+export async function signUpload(
+  ctx: CoreContext,
+  pkg: Pick<PackageToPrepare, 'blob'>,
+  rpm: RpmPackage,
+  key: UnsealedKey,
+) {
   const head = await readRange(ctx, pkg.blob.storageKey, 0, rpm.headerEnd - 1);
   const { newPrefix, mainHeaderOffset } = await signRpmHeader(
     head,
@@ -70,11 +79,12 @@ async function servedCopy(ctx: CoreContext, pkg: PackageToPrepare, rpm: RpmPacka
     ? await ctx.db.blob.findUnique({ where: { id: claim.servedBlobId } })
     : null;
   if (earlier) return earlier;
-  const signed = await signUpload(ctx, pkg, rpm);
+  const key = await loadRpmSigningKey(ctx, pkg.repositoryId);
+  const signed = await signUpload(ctx, pkg, rpm, key);
   if (!claim) return signed;
   const taken = await ctx.db.packageFileName.updateMany({
     where: { ...where, servedBlobId: claim.servedBlobId },
-    data: { servedBlobId: signed.id },
+    data: { servedBlobId: signed.id, signedBy: key.fingerprint },
   });
   if (taken.count === 1) return signed;
   // Another ingestion of this name signed it first: serve that copy.
@@ -87,6 +97,17 @@ async function servedCopy(ctx: CoreContext, pkg: PackageToPrepare, rpm: RpmPacka
 export async function prepareRpm(ctx: CoreContext, pkg: PackageToPrepare): Promise<PreparedPackage> {
   const rpm = (pkg.metadata as unknown as { rpm: RpmPackage }).rpm;
   const served = await servedCopy(ctx, pkg, rpm);
+  return renderRpmEntries(ctx, pkg, rpm, served, pkg.filename ?? '');
+}
+
+/** The primary/filelists/other entries of a served (signed) copy at its download name. */
+export async function renderRpmEntries(
+  ctx: CoreContext,
+  pkg: Pick<PackageToPrepare, 'createdAt'>,
+  rpm: RpmPackage,
+  served: Blob,
+  locationHref: string,
+): Promise<PreparedPackage> {
   const headerStart = await signedHeaderStart(ctx, served.storageKey);
   const signed: RpmPackage = {
     ...rpm,
@@ -97,7 +118,7 @@ export async function prepareRpm(ctx: CoreContext, pkg: PackageToPrepare): Promi
     pkgid: served.sha256,
     size: Number(served.size),
     time: Math.floor(pkg.createdAt.getTime() / 1000),
-    locationHref: pkg.filename ?? '',
+    locationHref,
   };
   return {
     indexEntry: buildPrimaryEntry(signed, file),

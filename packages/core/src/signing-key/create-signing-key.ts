@@ -11,11 +11,13 @@ export async function generateRepositoryKey(
   ctx: CoreContext,
   owner: { orgSlug: string; repoSlug: string },
   algorithm: KeyAlgorithm,
+  opts: { expiresAt?: Date } = {},
 ) {
   const key = await generateSigningKey({
     name: `${owner.orgSlug}/${owner.repoSlug} repository signing key (Pallet)`,
     email: `${owner.repoSlug}@${owner.orgSlug}.pallet.invalid`,
     algorithm,
+    ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}),
   });
   const sealed = sealPrivateKey(key.privateKeyArmored, ctx.config.masterKey, key.fingerprint);
   return { key, sealed };

@@ -2,15 +2,9 @@
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
+import { type SigningKeyView, toSigningKeyView } from './key-view';
 
-export interface SigningKeyView {
-  fingerprint: string;
-  algorithm: string;
-  bits?: number;
-  status: 'active' | 'retiring' | 'retired';
-  createdAt: string;
-  expiresAt: string | null;
-}
+export type { SigningKeyStatus, SigningKeyView } from './key-view';
 
 export async function listSigningKeys(
   ctx: CoreContext,
@@ -23,12 +17,5 @@ export async function listSigningKeys(
     where: { repositoryId: repository.id },
     orderBy: { createdAt: 'desc' },
   });
-  return keys.map((k) => ({
-    fingerprint: k.fingerprint,
-    algorithm: k.algorithm,
-    ...(k.bits ? { bits: k.bits } : {}),
-    status: k.status.toLowerCase() as SigningKeyView['status'],
-    createdAt: k.createdAt.toISOString(),
-    expiresAt: k.expiresAt?.toISOString() ?? null,
-  }));
+  return keys.map(toSigningKeyView);
 }

@@ -6,6 +6,7 @@ import { Unavailable } from '../errors/domain-errors';
 export interface UnsealedKey {
   fingerprint: string;
   algorithm: string;
+  status: 'ACTIVE' | 'RETIRING';
   privateKeyArmored: string;
   publicKeyArmored: string;
 }
@@ -19,6 +20,7 @@ export async function loadSigningKeys(ctx: CoreContext, repositoryId: string): P
   return keys.map((k) => ({
     fingerprint: k.fingerprint,
     algorithm: k.algorithm,
+    status: k.status as UnsealedKey['status'],
     publicKeyArmored: k.publicKeyArmored,
     privateKeyArmored: openPrivateKey(
       new Uint8Array(k.sealedPrivateKey),

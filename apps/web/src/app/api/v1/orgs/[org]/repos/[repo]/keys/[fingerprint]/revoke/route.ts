@@ -1,0 +1,12 @@
+// POST /api/v1/orgs/{org}/repos/{repo}/keys/{fingerprint}/revoke  {reason}
+import { revokeSigningKey } from '@pallet/core';
+import { requireActor } from '@/lib/auth';
+import { json, readJson } from '@/lib/http';
+import { route } from '@/lib/route';
+
+type P = { org: string; repo: string; fingerprint: string };
+
+export const POST = route<P>(async (request, { org, repo, fingerprint }, core) => {
+  const actor = await requireActor(request);
+  return json(await revokeSigningKey(core, actor, org, repo, fingerprint, await readJson(request)));
+});

@@ -1,0 +1,120 @@
+// The worker's `rekey` job after a key change: re-signs every rpm whose served copy is not signed by
+// the active key (each re-signed copy gets a new download name `<dir>/<first 16 hex of its sha256>/<file>`:
+// a URL never changes its bytes, or caches and dnf's checksums break; the previous name stays served for
+// the retention period, for machines still holding the previous index), refreshes the keyring packages
+// and republishes every distribution. Idempotent: a second run finds nothing left to re-sign.
+import type { Blob, Distribution, Package } from '@pallet/db';
+import type { RpmPackage } from '@pallet/rpm';
+import type { CoreContext } from '../context/core-context';
+import { fileNameScope, supersedeFileName } from '../package/claim-file-name';
+import { loadRpmSigningKey, renderRpmEntries, signUpload } from '../package/prepare-rpm';
+import type { UnsealedKey } from './load-signing-keys';
+import { bumpRepositoryGenerations, requestRepublication } from './republish-repository';
+
+export interface RekeyResult {
+  resigned: number;
+  republished: number;
+}
+
+export async function rekeyRepository(
+  ctx: CoreContext,
+  opts: { repositoryId: string; resignRpms: boolean },
+): Promise<RekeyResult> {
+  const repository = await ctx.db.repository.findUnique({ where: { id: opts.repositoryId } });
+  if (!repository) return { resigned: 0, republished: 0 };
+  let resigned = 0;
+  if (opts.resignRpms) {
+    const key = await loadRpmSigningKey(ctx, repository.id);
+    const packages = await ctx.db.package.findMany({
+      where: {
+        repositoryId: repository.id,
+        format: 'RPM',
+        status: { in: ['PROCESSING', 'PUBLISHED'] },
+        servedBlobId: { not: null },
+        indexEntry: { not: null },
+      },
+      include: { blob: true, distribution: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    for (const pkg of packages) {
+      if (await resignRpmIfNeeded(ctx, pkg, key)) resigned++;
+    }
+  }
+  const pending = await ctx.db.$transaction((tx) => bumpRepositoryGenerations(tx, repository.id));
+  await requestRepublication(ctx, pending);
+  ctx.log.info({ repositoryId: repository.id, resigned, republished: pending.length }, 'repository re-keyed');
+  return { resigned, republished: pending.length };
+}
+
+type RpmRow = Package & { blob: Blob; distribution: Distribution };
+
+const DIGEST_DIR_RE = /^(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
+
+/** `Packages/h/<digest>/hello.rpm` → `Packages/h/hello.rpm`. */
+function canonicalName(filename: string): string {
+  const parts = filename.split('/');
+  if (parts.length >= 2 && DIGEST_DIR_RE.test(parts[parts.length - 2]!)) parts.splice(parts.length - 2, 1);
+  return parts.join('/');
+}
+
+function withDigestDirectory(filename: string, digest: string): string {
+  const slash = filename.lastIndexOf('/');
+  return `${filename.slice(0, slash + 1)}${digest}/${filename.slice(slash + 1)}`;
+}
+
+/** Re-signs one package's served copy with `key` unless that key signed it already. */
+export async function resignRpmIfNeeded(ctx: CoreContext, pkg: RpmRow, key: UnsealedKey): Promise<boolean> {
+  if (!pkg.filename || !pkg.servedBlobId) return false;
+  const scope = fileNameScope('rpm', pkg.distribution);
+  const where = { repositoryId: pkg.repositoryId, scope };
+  const claim = await ctx.db.packageFileName.findUnique({
+    where: { repositoryId_scope_filename: { ...where, filename: pkg.filename } },
+  });
+  if (claim?.signedBy === key.fingerprint && claim.servedBlobId === pkg.servedBlobId) return false;
+  const rpm = (pkg.metadata as unknown as { rpm: RpmPackage }).rpm;
+  const signed = await signUpload(ctx, pkg, rpm, key);
+  const base = canonicalName(pkg.filename);
+  let filename: string | null = null;
+  for (const candidate of [
+    withDigestDirectory(base, signed.sha256.slice(0, 16)),
+    withDigestDirectory(base, signed.sha256),
+  ]) {
+    await ctx.db.packageFileName.createMany({
+      data: [
+        {
+          ...where,
+          filename: candidate,
+          uploadSha256: pkg.blob.sha256,
+          servedBlobId: signed.id,
+          signedBy: key.fingerprint,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    const taken = await ctx.db.packageFileName.findUniqueOrThrow({
+      where: { repositoryId_scope_filename: { ...where, filename: candidate } },
+    });
+    if (taken.servedBlobId === signed.id) {
+      filename = candidate;
+      break;
+    }
+  }
+  if (!filename) throw new Error(`no free download name for the re-signed ${pkg.filename}`);
+  const entries = await renderRpmEntries(ctx, pkg, rpm, signed, filename);
+  const previous = pkg.filename;
+  return ctx.db.$transaction(async (tx) => {
+    // Guarded by the copy it replaces: an overwrite or deletion meanwhile wins.
+    const moved = await tx.package.updateMany({
+      where: { id: pkg.id, servedBlobId: pkg.servedBlobId, filename: previous },
+      data: {
+        filename,
+        servedBlobId: signed.id,
+        indexEntry: entries.indexEntry,
+        indexExtra: entries.indexExtra ?? undefined,
+      },
+    });
+    if (moved.count !== 1) return false;
+    await supersedeFileName(tx, where, previous);
+    return true;
+  });
+}
