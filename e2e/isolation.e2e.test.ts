@@ -29,6 +29,7 @@ type Body = { json: unknown } | { upload: true };
 
 interface Fixture {
   pkgId: string;
+  publicationId: string;
   readTokenId: string;
   ownerUserId: string;
   invitationId: string;
@@ -200,6 +201,13 @@ const ENDPOINTS: Endpoint[] = [
     path: () => `/orgs/${A}/repos/${REPO}/publications`,
   },
   {
+    route: 'orgs/[org]/repos/[repo]/publications/[id]/sbom',
+    method: 'GET',
+    need: 'read',
+    repo: true,
+    path: (f) => `/orgs/${A}/repos/${REPO}/publications/${f.publicationId}/sbom?format=spdx`,
+  },
+  {
     route: 'orgs/[org]/repos/[repo]/packages',
     method: 'GET',
     need: 'read',
@@ -356,6 +364,10 @@ beforeAll(async () => {
       WHERE d.name = 'debian/bookworm' AND f.path LIKE '%/by-hash/%' ORDER BY f.path LIMIT 1`,
   );
   f.debByHash = byHash.rows[0]!.path.replace(/^dists\/bookworm\//, '');
+  const current = await db.query<{ id: string }>(
+    `SELECT "currentPublicationId" AS id FROM "Distribution" WHERE name = 'debian/bookworm'`,
+  );
+  f.publicationId = current.rows[0]!.id;
 
   const signedInA = await signInWithPassword(pallet.baseUrl, 'owner@acme.test', PASSWORD_A);
   const signedInB = await signInWithPassword(pallet.baseUrl, 'owner@globex.test', PASSWORD_B);
