@@ -21,6 +21,9 @@ import { authenticateToken } from '../token/authenticate-token';
 import { getPublicationSbom } from './get-publication-sbom';
 import { publishDistribution } from './publish-distribution';
 
+// biome-ignore lint/suspicious/noExplicitAny: the SBOMs are read as plain JSON
+type JsonDoc = any;
+
 let ctx: CoreContext;
 let owner: Actor;
 let stranger: Actor;
@@ -122,8 +125,7 @@ describe('SBOM of a 1,000-package publication', () => {
       format: 'cyclonedx',
     });
     expect(sbom.contentType).toBe('application/vnd.cyclonedx+json; version=1.6');
-    // biome-ignore lint/suspicious/noExplicitAny: a JSON document
-    const doc = sbom.document as any;
+    const doc = sbom.document as JsonDoc;
     expect(cycloneDxErrors(doc)).toEqual([]);
     expect(doc.components).toHaveLength(COUNT);
     const names = new Set(doc.components.map((c: { name: string }) => c.name));
@@ -144,8 +146,7 @@ describe('SBOM of a 1,000-package publication', () => {
 
   it('is valid SPDX 2.3 listing every package once', async () => {
     const sbom = await getPublicationSbom(ctx, owner, 'acme', 'tools', bulkPublicationId, { format: 'spdx' });
-    // biome-ignore lint/suspicious/noExplicitAny: a JSON document
-    const doc = sbom.document as any;
+    const doc = sbom.document as JsonDoc;
     expect(spdxErrors(doc)).toEqual([]);
     const packages = doc.packages.filter((p: { SPDXID: string }) => p.SPDXID !== 'SPDXRef-Publication');
     expect(packages).toHaveLength(COUNT);
@@ -177,8 +178,7 @@ describe('SBOM of real packages', () => {
     const pkg = await upload(readFileSync(libbz2), 'debian/trixie');
     const dist = await ctx.db.distribution.findFirstOrThrow({ where: { name: 'debian/trixie' } });
     const id = await publish(dist.id);
-    // biome-ignore lint/suspicious/noExplicitAny: a JSON document
-    const doc = (await getPublicationSbom(ctx, owner, 'acme', 'tools', id, {})).document as any;
+    const doc = (await getPublicationSbom(ctx, owner, 'acme', 'tools', id, {})).document as JsonDoc;
     expect(cycloneDxErrors(doc)).toEqual([]);
     expect(doc.components).toEqual([
       expect.objectContaining({
@@ -217,8 +217,7 @@ describe('SBOM of real packages', () => {
     const dist = await ctx.db.distribution.findFirstOrThrow({ where: { name: 'el/9' } });
     const id = await publish(dist.id);
     const cdx = await getPublicationSbom(ctx, owner, 'acme', 'tools', id, { format: 'cyclonedx' });
-    // biome-ignore lint/suspicious/noExplicitAny: a JSON document
-    const doc = cdx.document as any;
+    const doc = cdx.document as JsonDoc;
     expect(cycloneDxErrors(doc)).toEqual([]);
     expect(doc.metadata.component.properties).toContainEqual({
       name: 'pallet:publication:index',
@@ -232,9 +231,8 @@ describe('SBOM of real packages', () => {
       hashes: [{ alg: 'SHA-256', content: row.servedBlob?.sha256 }, { alg: 'SHA-512' }],
       licenses: [{ expression: 'GPL-2.0-or-later AND MIT' }],
     });
-    // biome-ignore lint/suspicious/noExplicitAny: a JSON document
     const spdx = (await getPublicationSbom(ctx, owner, 'acme', 'tools', id, { format: 'spdx' }))
-      .document as any;
+      .document as JsonDoc;
     expect(spdxErrors(spdx)).toEqual([]);
   });
 
@@ -245,8 +243,7 @@ describe('SBOM of real packages', () => {
     await upload(readFileSync(hello), 'debian/trixie');
     const current = await publish(dist.id);
     await expect(getPublicationSbom(ctx, owner, 'acme', 'tools', old, {})).rejects.toBeInstanceOf(Conflict);
-    // biome-ignore lint/suspicious/noExplicitAny: a JSON document
-    const doc = (await getPublicationSbom(ctx, owner, 'acme', 'tools', current, {})).document as any;
+    const doc = (await getPublicationSbom(ctx, owner, 'acme', 'tools', current, {})).document as JsonDoc;
     expect(doc.components.map((c: { name: string }) => c.name)).toEqual(['hello', 'libbz2-1.0']);
   });
 });
