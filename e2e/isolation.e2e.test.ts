@@ -208,6 +208,21 @@ const ENDPOINTS: Endpoint[] = [
     path: (f) => `/orgs/${A}/repos/${REPO}/publications/${f.publicationId}/sbom?format=spdx`,
   },
   {
+    route: 'orgs/[org]/repos/[repo]/distributions',
+    method: 'GET',
+    need: 'read',
+    repo: true,
+    path: () => `/orgs/${A}/repos/${REPO}/distributions`,
+  },
+  {
+    route: 'orgs/[org]/repos/[repo]/distributions/[distro]/[release]',
+    method: 'PATCH',
+    need: 'admin',
+    repo: true,
+    path: () => `/orgs/${A}/repos/${REPO}/distributions/debian/bookworm`,
+    body: () => ({ json: { frozen: true } }),
+  },
+  {
     route: 'orgs/[org]/repos/[repo]/packages',
     method: 'GET',
     need: 'read',

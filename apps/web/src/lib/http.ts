@@ -14,6 +14,7 @@ export const STATUS: Record<DomainErrorKind, number> = {
   unsupported_format: 415,
   invalid_package: 422,
   rate_limited: 429,
+  locked: 423,
   unavailable: 503,
 };
 

@@ -237,14 +237,24 @@ async function findPackageFile(
       format,
       filename,
       servedBlobId: { not: null },
-      status: { in: ['PUBLISHED', 'PROCESSING', 'DELETING'] },
+      // A removed (deleted, yanked, moved, retention-dropped) package's file stays served for the retention
+      // period, so a machine holding an index that listed it, or pinned to the version, can still fetch it.
+      OR: [
+        { status: { in: ['PUBLISHED', 'PROCESSING', 'DELETING'] } },
+        { status: 'REMOVED', removedAt: { gt: new Date(Date.now() - ctx.config.retainSupersededMs) } },
+      ],
       distribution: dist.distro ? { distro: dist.distro } : { name: dist.name },
     },
     include: { servedBlob: true },
-    orderBy: { updatedAt: 'desc' },
+    orderBy: [{ removedAt: { sort: 'desc', nulls: 'first' } }, { updatedAt: 'desc' }],
   });
   const served = pkg?.servedBlob
-    ? { blob: pkg.servedBlob, lastModified: pkg.updatedAt, superseded: false }
+    ? {
+        blob: pkg.servedBlob,
+        lastModified: pkg.updatedAt,
+        superseded: false,
+        removedAt: pkg.status === 'REMOVED' ? pkg.removedAt : null,
+      }
     : await resolveSupersededName(ctx, repositoryId, format, dist, filename);
   if (!served) return null;
   const file: ServedFile = {
@@ -256,7 +266,9 @@ async function findPackageFile(
     lastModified: served.lastModified,
     retainedUntil: served.superseded
       ? served.lastModified.getTime() + ctx.config.retainSupersededMs
-      : undefined,
+      : 'removedAt' in served && served.removedAt
+        ? served.removedAt.getTime() + ctx.config.retainSupersededMs
+        : undefined,
   };
   // A package's row changes (status, timestamps) while it is published; only its bytes matter here,
   // and a change of bytes or a deletion notifies `repo:<id>` and drops this entry.

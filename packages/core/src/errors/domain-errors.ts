@@ -11,6 +11,7 @@ export type DomainErrorKind =
   | 'unsupported_format'
   | 'invalid_package'
   | 'rate_limited'
+  | 'locked'
   | 'unavailable';
 
 export class DomainError extends Error {
@@ -68,6 +69,12 @@ export class InvalidPackage extends DomainError {
 export class RateLimited extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
     super('rate_limited', 'rate_limited', 'Too many attempts; try again later.', { retryAfterSeconds });
+  }
+}
+/** The resource refuses changes for now (a frozen distribution): HTTP 423. */
+export class Locked extends DomainError {
+  constructor(message: string, code = 'locked') {
+    super('locked', code, message);
   }
 }
 export class Unavailable extends DomainError {

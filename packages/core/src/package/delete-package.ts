@@ -1,9 +1,11 @@
-// Marks a package for deletion; the next publication drops it from the indexes and removes the row.
+// Marks a package for deletion; the next publication drops it from the indexes (the row stays REMOVED while
+// a retained publication lists it, see package/remove-packages.ts).
 
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
+import { assertNotFrozen } from '../distribution/assert-not-frozen';
 import { NotFound } from '../errors/domain-errors';
 import { requestPublication } from '../publication/request-publication';
 
@@ -16,8 +18,12 @@ export async function deletePackage(
 ): Promise<void> {
   const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'write');
   const generation = await ctx.db.$transaction(async (tx) => {
-    const pkg = await tx.package.findFirst({ where: { id, repositoryId: repository.id } });
+    const pkg = await tx.package.findFirst({
+      where: { id, repositoryId: repository.id, status: { not: 'REMOVED' } },
+      include: { distribution: true },
+    });
     if (!pkg) throw new NotFound('package');
+    assertNotFrozen(pkg.distribution, 'a deletion');
     await tx.package.update({ where: { id: pkg.id }, data: { status: 'DELETING' } });
     const dist = await tx.distribution.update({
       where: { id: pkg.distributionId },

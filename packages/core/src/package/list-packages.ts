@@ -10,7 +10,7 @@ export const listPackagesQuery = z.object({
   distribution: z.string().optional(),
   q: z.string().max(200).optional(),
   architecture: z.string().max(64).optional(),
-  status: z.enum(['processing', 'published', 'failed', 'deleting']).optional(),
+  status: z.enum(['processing', 'published', 'failed', 'deleting', 'removed']).optional(),
   // Bounded so that the row offset stays an exact integer for the database.
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   per_page: z.coerce.number().int().min(1).max(500).default(50),
@@ -32,7 +32,8 @@ export async function listPackages(
     ...(q.distribution ? { distribution: { name: q.distribution } } : {}),
     ...(q.q ? { name: { contains: q.q, mode: 'insensitive' as const } } : {}),
     ...(q.architecture ? { architecture: q.architecture } : {}),
-    ...(q.status ? { status: q.status.toUpperCase() as 'PROCESSING' } : {}),
+    // Removed rows (kept for restores) are listed only when asked for.
+    status: q.status ? (q.status.toUpperCase() as 'PROCESSING') : { not: 'REMOVED' as const },
   };
   const [total, rows] = await Promise.all([
     ctx.db.package.count({ where }),

@@ -11,13 +11,18 @@ export interface PackageView {
   component?: string;
   sha256: string;
   size: number;
-  status: 'processing' | 'published' | 'failed' | 'deleting';
+  /** `removed`: out of the indexes (deleted, yanked, moved, dropped by retention or a restore) */
+  status: 'processing' | 'published' | 'failed' | 'deleting' | 'removed';
   error?: string;
   filename: string | null;
   /** SPDX license expressions the package declares (empty when it declares none). */
   licenses: string[];
   createdAt: string;
   publishedAt: string | null;
+  removedAt?: string;
+  yankedAt?: string;
+  /** the package this one was copied or moved from */
+  copiedFrom?: string;
 }
 
 export function toPackageView(p: Package & { blob: Blob; distribution: Distribution }): PackageView {
@@ -37,5 +42,8 @@ export function toPackageView(p: Package & { blob: Blob; distribution: Distribut
     licenses: p.licenses,
     createdAt: p.createdAt.toISOString(),
     publishedAt: p.publishedAt?.toISOString() ?? null,
+    ...(p.removedAt ? { removedAt: p.removedAt.toISOString() } : {}),
+    ...(p.yankedAt ? { yankedAt: p.yankedAt.toISOString() } : {}),
+    ...(p.copiedFromId ? { copiedFrom: p.copiedFromId } : {}),
   };
 }

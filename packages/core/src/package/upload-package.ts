@@ -7,11 +7,13 @@ import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
+import { assertNotFrozen } from '../distribution/assert-not-frozen';
 import { distroAccepts, parseDistributionName } from '../distribution/distribution-name';
 import { ensureDistribution } from '../distribution/ensure-distribution';
 import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-errors';
 import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
 import { type PackageView, toPackageView } from './package-view';
+import { archivePackageContent } from './remove-packages';
 import { declaredLicenses } from './spdx-license';
 import { discardStagedUpload, type StagedUpload, toPackageError } from './stage-upload';
 import { recordBlob } from './store-blob';
@@ -125,26 +127,28 @@ export async function uploadPackage(
       const recorded = await recordBlob(tx, staged);
       const blob = recorded.blob;
       blobCreated = recorded.created;
-      const existing = await tx.package.findUnique({
+      const live = await tx.package.findFirst({
         where: {
-          distributionId_name_version_architecture: {
-            distributionId: distribution.id,
-            name: id.name,
-            version: id.version,
-            architecture: id.architecture,
-          },
+          distributionId: distribution.id,
+          name: id.name,
+          version: id.version,
+          architecture: id.architecture,
+          status: { not: 'REMOVED' },
         },
         include: { blob: true, distribution: true },
       });
-      if (existing && existing.blobId === blob.id && existing.status !== 'DELETING') {
-        return { created: false, pkg: existing };
+      assertNotFrozen(distribution, 'an upload');
+      if (live && live.blobId === blob.id && live.status !== 'DELETING') {
+        return { created: false, pkg: live };
       }
-      if (existing && existing.status !== 'DELETING' && !fields.data.overwrite) {
+      if (live && live.status !== 'DELETING' && !fields.data.overwrite) {
         throw new Conflict(
           `${id.name} ${id.version} (${id.architecture}) already exists in ${dist.name} with other content; set overwrite=true to replace it.`,
           'package_exists',
         );
       }
+      if (live) await archivePackageContent(tx, live.id);
+      const existing = live;
       // Other bytes than the name's first content (an overwrite) are served under a name of their own.
       const names = { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) };
       const filename = await claimFileName(tx, names, id.filename, staged.sha256);
@@ -186,7 +190,7 @@ export async function uploadPackage(
       await recordAuditEvent(tx, {
         orgId: org.id,
         actor,
-        action: existing ? 'package.overwrite' : 'package.upload',
+        action: existing && existing.status !== 'DELETING' ? 'package.overwrite' : 'package.upload',
         target: `package ${id.name} ${id.version} ${id.architecture}`,
         targetId: pkg.id,
         details: {

@@ -122,7 +122,14 @@ describe('publishDistribution', () => {
     await deletePackage(ctx, actor, 'pub', 'repo', gamma.id);
     const result = await publishDistributionNow(ctx, distributionId);
     expect(result.skipped).toBe(false);
-    expect(await ctx.db.package.findUnique({ where: { id: gamma.id } })).toBeNull();
+    // The row stays (a restore of the previous publication brings it back), out of the new package set.
+    expect((await ctx.db.package.findUniqueOrThrow({ where: { id: gamma.id } })).status).toBe('REMOVED');
+    const listed = await ctx.db.publicationPackage.findMany({
+      where: { publicationId: result.publicationId! },
+      select: { packageId: true },
+    });
+    expect(listed.map((l) => l.packageId)).not.toContain(gamma.id);
+    expect(listed).toHaveLength(result.packageCount!);
     expect(await currentFile(distributionId, 'dists/bookworm/main/binary-arm64/Packages')).not.toMatch(
       /gamma/,
     );

@@ -150,11 +150,21 @@ export async function publishDistribution(
         where: { id: distributionId },
         data: { currentPublicationId: publication.id },
       });
+      // The package set this publication lists: what a restore publishes again, and what keeps removed rows
+      // (and their blobs) from garbage collection while the publication is retained.
+      const listed = debBase ? [...debBase.publishedIds, ...rows.map((r) => r.id)] : rows.map((r) => r.id);
+      await tx.publicationPackage.createMany({
+        data: listed.map((packageId) => ({ publicationId: publication.id, packageId })),
+        skipDuplicates: true,
+      });
       await tx.package.updateMany({
         where: { id: { in: rows.filter((r) => r.status === 'PROCESSING').map((r) => r.id) } },
         data: { status: 'PUBLISHED', publishedAt: date },
       });
-      await tx.package.deleteMany({ where: { distributionId, status: 'DELETING' } });
+      await tx.package.updateMany({
+        where: { distributionId, status: 'DELETING' },
+        data: { status: 'REMOVED', removedAt: date },
+      });
       await recordAuditEvent(tx, {
         orgId: repo.orgId,
         actor: { kind: 'system' },
@@ -203,10 +213,14 @@ async function findDebIndexBase(
   dist: { id: string; release: string; components: string[] },
   current: { id: string; packageCount: number },
 ) {
-  const [deleting, publishedCount] = await Promise.all([
+  const [deleting, published] = await Promise.all([
     tx.package.count({ where: { distributionId: dist.id, status: 'DELETING' } }),
-    tx.package.count({ where: { distributionId: dist.id, status: 'PUBLISHED', indexEntry: { not: null } } }),
+    tx.package.findMany({
+      where: { distributionId: dist.id, status: 'PUBLISHED', indexEntry: { not: null } },
+      select: { id: true },
+    }),
   ]);
+  const publishedCount = published.length;
   if (deleting > 0 || publishedCount !== current.packageCount) return null;
   const added = await tx.package.findMany({
     where: { distributionId: dist.id, status: 'PROCESSING', indexEntry: { not: null } },
@@ -219,7 +233,7 @@ async function findDebIndexBase(
     rows: added,
   });
   const base = await loadDebIndexBase(ctx, tx, current.id, dist.release, needed);
-  return base ? { base, added, publishedCount } : null;
+  return base ? { base, added, publishedCount, publishedIds: published.map((p) => p.id) } : null;
 }
 
 /** When the changes the next publication will carry were made (ingested or marked for deletion). */
