@@ -251,6 +251,35 @@ const ENDPOINTS: Endpoint[] = [
     repo: true,
     path: (f) => `/orgs/${A}/repos/${REPO}/packages/${f.pkgId}`,
   },
+  {
+    route: 'orgs/[org]/repos/[repo]/packages/[id]/release',
+    method: 'POST',
+    need: 'admin',
+    repo: true,
+    path: (f) => `/orgs/${A}/repos/${REPO}/packages/${f.pkgId}/release`,
+  },
+  {
+    route: 'orgs/[org]/repos/[repo]/vulnerabilities',
+    method: 'GET',
+    need: 'read',
+    repo: true,
+    path: () => `/orgs/${A}/repos/${REPO}/vulnerabilities`,
+  },
+  {
+    route: 'orgs/[org]/repos/[repo]/policies',
+    method: 'GET',
+    need: 'read',
+    repo: true,
+    path: () => `/orgs/${A}/repos/${REPO}/policies`,
+  },
+  {
+    route: 'orgs/[org]/repos/[repo]/policies',
+    method: 'PUT',
+    need: 'admin',
+    repo: true,
+    path: () => `/orgs/${A}/repos/${REPO}/policies`,
+    body: () => ({ json: { rules: [{ kind: 'name', pattern: 'matrix-*', action: 'refuse' }] } }),
+  },
 ];
 
 const DL_KINDS: { kind: string; path: (f: Fixture) => string }[] = [

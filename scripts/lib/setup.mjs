@@ -29,6 +29,8 @@ export const TEST_PACKAGES = [
   'xz-utils',
   'zstd',
   'curl',
+  // OSV advisory archives in the vulnerability-scanning tests
+  'zip',
   // the shipped edge (deploy/nginx), which the edge and soak end-to-end tests run
   'nginx',
 ];

@@ -3,7 +3,7 @@ import { type CoreContext, requestPublication } from '@pallet/core';
 
 export async function requeueUnfinishedWork(core: CoreContext): Promise<void> {
   const pending = await core.db.package.findMany({
-    where: { status: 'PROCESSING', indexEntry: null },
+    where: { status: { in: ['PROCESSING', 'QUARANTINED'] }, indexEntry: null },
     select: { id: true },
     take: 10_000,
   });

@@ -6,6 +6,7 @@ import { ingestProcessor } from './processors/ingest';
 import { publishProcessor } from './processors/publish';
 import { purgeProcessor } from './processors/purge';
 import { rekeyProcessor } from './processors/rekey';
+import { scanProcessor } from './processors/scan';
 import { requeueUnfinishedWork } from './recover';
 
 export interface RunningWorker {
@@ -23,6 +24,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     // One re-signing run at a time per worker process; a run re-signs only what is not yet signed by
     // the active key, so overlapping runs (several workers) waste work but never conflict.
     new Worker(QUEUE.rekey, rekeyProcessor(core), { connection, prefix, concurrency: 1 }),
+    new Worker(QUEUE.scan, scanProcessor(core), { connection, prefix, concurrency: 2 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>
@@ -32,6 +34,9 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await requeueUnfinishedWork(core);
+  await core.queues.scheduleAdvisoryImport(
+    core.config.osvSources.length > 0 ? core.config.osvImportIntervalMs : 0,
+  );
   // Expired rate-limit windows are dead rows; any worker may sweep them (the delete is idempotent).
   const sweep = setInterval(() => {
     pruneRateLimitBuckets(core).catch((err) =>

@@ -112,6 +112,10 @@ export interface Config {
     cloudfrontDistributionId?: string;
     timeoutMs: number;
   };
+  /** OSV advisory sources (zip files, directories or URLs of zips) the worker imports on a schedule */
+  osvSources: string[];
+  /** how often the worker imports osvSources, in milliseconds */
+  osvImportIntervalMs: number;
 }
 
 const envSchema = z.object({
@@ -198,9 +202,20 @@ const envSchema = z.object({
     .regex(/^[A-Z0-9]+$/)
     .optional(),
   PALLET_PURGE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  PALLET_OSV_SOURCES: z.string().default(''),
+  PALLET_OSV_IMPORT_INTERVAL: z.string().default('6h'),
 });
 
 export class ConfigError extends Error {}
+
+/** PALLET_OSV_IMPORT_INTERVAL: a duration such as 30m or 6h, at least one minute. */
+function parseOsvInterval(text: string): number {
+  const m = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(text);
+  const seconds = m ? Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1) : 0;
+  if (seconds < 60)
+    throw new ConfigError('PALLET_OSV_IMPORT_INTERVAL must be a duration of at least 1m (e.g. 6h).');
+  return seconds;
+}
 
 const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -423,6 +438,8 @@ export function loadConfig(
       cloudfrontDistributionId: e.PALLET_CLOUDFRONT_DISTRIBUTION_ID,
       timeoutMs: e.PALLET_PURGE_TIMEOUT_MS,
     },
+    osvSources: e.PALLET_OSV_SOURCES.split(/[\s,]+/).filter(Boolean),
+    osvImportIntervalMs: parseOsvInterval(e.PALLET_OSV_IMPORT_INTERVAL) * 1000,
   };
   if (env === process.env) cached = config;
   return config;

@@ -1,4 +1,11 @@
 // Pallet's domain services: one use case per file, grouped by entity (house-style.md).
+export * from './advisory/ecosystem';
+export * from './advisory/find-advisory-matches';
+export * from './advisory/import-advisories';
+export * from './advisory/list-vulnerabilities';
+export * from './advisory/rescan-packages';
+export * from './advisory/scan-package';
+export * from './advisory/severity';
 export * from './audit/list-audit-events';
 export * from './audit/record-audit-event';
 export * from './auth/actor';
@@ -42,9 +49,14 @@ export * from './package/get-package';
 export * from './package/ingest-package';
 export * from './package/list-packages';
 export * from './package/package-view';
+export * from './package/release-package';
 export * from './package/spdx-license';
 export * from './package/stage-upload';
 export * from './package/upload-package';
+export * from './policy/evaluate-upload-policy';
+export * from './policy/get-policy';
+export * from './policy/policy-rules';
+export * from './policy/update-policy';
 export * from './publication/build-sbom';
 export * from './publication/get-publication-sbom';
 export * from './publication/list-publications';

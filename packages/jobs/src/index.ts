@@ -7,6 +7,7 @@ export const QUEUE = {
   publish: 'publish',
   purge: 'purge',
   rekey: 'rekey',
+  scan: 'scan',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -30,6 +31,12 @@ export const rekeyPayload = z.object({
   resignRpms: z.boolean().default(true),
 });
 export type RekeyPayload = z.input<typeof rekeyPayload>;
+/** `package`: match one package against the advisories; `advisories`: import PALLET_OSV_SOURCES, rescan. */
+export const scanPayload = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('package'), packageId: z.string().min(1) }),
+  z.object({ kind: z.literal('advisories') }),
+]);
+export type ScanPayload = z.infer<typeof scanPayload>;
 
 const retry: JobsOptions = {
   attempts: 8,
@@ -60,6 +67,10 @@ export interface JobQueues {
   enqueuePurge(payload: PurgePayload): Promise<void>;
   /** One re-signing run per key change (a later run finds nothing left to re-sign and only republishes). */
   enqueueRekey(payload: RekeyPayload): Promise<void>;
+  /** A package scan (after ingestion) or an advisory import. */
+  enqueueScan(payload: ScanPayload): Promise<void>;
+  /** Imports the advisory sources every intervalMs (one schedule per Redis prefix); 0 removes it. */
+  scheduleAdvisoryImport(intervalMs: number): Promise<void>;
   close(): Promise<void>;
   queues: Record<QueueName, Queue>;
 }
@@ -71,6 +82,7 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     publish: new Queue(QUEUE.publish, { connection, prefix: opts.prefix }),
     purge: new Queue(QUEUE.purge, { connection, prefix: opts.prefix }),
     rekey: new Queue(QUEUE.rekey, { connection, prefix: opts.prefix }),
+    scan: new Queue(QUEUE.scan, { connection, prefix: opts.prefix }),
   };
   return {
     queues,
@@ -95,6 +107,22 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     async enqueueRekey(payload) {
       const p = rekeyPayload.parse(payload);
       await queues.rekey.add('rekey', p, { ...retry, jobId: `rekey-${p.repositoryId}-${Date.now()}` });
+    },
+    async enqueueScan(payload) {
+      const p = scanPayload.parse(payload);
+      const jobId = p.kind === 'package' ? `scan-${p.packageId}-${Date.now()}` : `advisories-${Date.now()}`;
+      await queues.scan.add(p.kind, p, { ...retry, attempts: 3, jobId });
+    },
+    async scheduleAdvisoryImport(intervalMs) {
+      if (intervalMs <= 0) {
+        await queues.scan.removeJobScheduler('advisory-import');
+        return;
+      }
+      await queues.scan.upsertJobScheduler(
+        'advisory-import',
+        { every: intervalMs },
+        { name: 'advisories', data: { kind: 'advisories' }, opts: { attempts: 1 } },
+      );
     },
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

@@ -10,6 +10,7 @@ export { isPrimaryFile, type RepodataDependencies, repodataDependencies } from '
 export { measureRpmHead, type RpmHeadLayout, type RpmHeadMeasure } from './rpm-head';
 export { compareEvr, type Evr, rpmvercmp } from './rpmvercmp';
 export { type RpmKeyAlgorithm, type SignedRpmPrefix, signRpmHeader } from './sign-rpm-header';
+export { sourceRpmName } from './source-rpm';
 export type {
   DependencyFlags,
   RpmChangelog,

@@ -17,5 +17,7 @@ export function ingestProcessor(core: CoreContext) {
       if (last) await markIngestFailed(core, packageId, (err as Error).message);
       throw err;
     }
+    // Findings are kept apart from ingestion: a failed scan is retried without preparing the package again.
+    await core.queues.enqueueScan({ kind: 'package', packageId });
   };
 }

@@ -10,7 +10,7 @@ export const listPackagesQuery = z.object({
   distribution: z.string().optional(),
   q: z.string().max(200).optional(),
   architecture: z.string().max(64).optional(),
-  status: z.enum(['processing', 'published', 'failed', 'deleting', 'removed']).optional(),
+  status: z.enum(['processing', 'published', 'failed', 'deleting', 'removed', 'quarantined']).optional(),
   // Bounded so that the row offset stays an exact integer for the database.
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   per_page: z.coerce.number().int().min(1).max(500).default(50),

@@ -12,8 +12,10 @@ export interface PackageView {
   sha256: string;
   size: number;
   /** `removed`: out of the indexes (deleted, yanked, moved, dropped by retention or a restore) */
-  status: 'processing' | 'published' | 'failed' | 'deleting' | 'removed';
+  status: 'processing' | 'published' | 'failed' | 'deleting' | 'removed' | 'quarantined';
   error?: string;
+  /** why an upload policy holds the package back (status quarantined) */
+  quarantineReason?: string;
   filename: string | null;
   /** SPDX license expressions the package declares (empty when it declares none). */
   licenses: string[];
@@ -38,6 +40,7 @@ export function toPackageView(p: Package & { blob: Blob; distribution: Distribut
     size: Number(p.blob.size),
     status: p.status.toLowerCase() as PackageView['status'],
     ...(p.error ? { error: p.error } : {}),
+    ...(p.quarantineReason ? { quarantineReason: p.quarantineReason } : {}),
     filename: p.filename,
     licenses: p.licenses,
     createdAt: p.createdAt.toISOString(),

@@ -1,7 +1,7 @@
 // Registers a staged upload as a Package of a distribution: idempotent for identical bytes, 409 for other
 // bytes under the same name+version+arch unless overwrite, then queues it for ingestion.
 import { poolPath } from '@pallet/deb';
-import { rpmLocationHref } from '@pallet/rpm';
+import { rpmLocationHref, sourceRpmName } from '@pallet/rpm';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
@@ -11,6 +11,7 @@ import { assertNotFrozen } from '../distribution/assert-not-frozen';
 import { distroAccepts, parseDistributionName } from '../distribution/distribution-name';
 import { ensureDistribution } from '../distribution/ensure-distribution';
 import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-errors';
+import { evaluateUploadPolicy, type PolicyDecision } from '../policy/evaluate-upload-policy';
 import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
 import { type PackageView, toPackageView } from './package-view';
 import { archivePackageContent } from './remove-packages';
@@ -41,6 +42,8 @@ interface Identity {
   architecture: string;
   filename: string;
   component: string | null;
+  sourceName: string | null;
+  sourceVersion: string | null;
   metadata: object;
   licenses: string[];
 }
@@ -61,6 +64,8 @@ function identify(staged: StagedUpload, release: string, component: string): Ide
         version: d.version,
         architecture: d.architecture,
       }),
+      sourceName: d.source && d.source !== d.name ? d.source : null,
+      sourceVersion: d.sourceVersion && d.sourceVersion !== d.version ? d.sourceVersion : null,
       metadata: { deb: d },
       licenses: declaredLicenses(staged),
     };
@@ -73,6 +78,8 @@ function identify(staged: StagedUpload, release: string, component: string): Ide
     architecture: r.isSource ? 'src' : r.arch,
     component: null,
     filename: rpmLocationHref(r),
+    sourceName: r.isSource ? null : (sourceRpmName(r.sourceRpm) ?? null),
+    sourceVersion: null,
     metadata: { rpm: r },
     licenses: declaredLicenses(staged),
   };
@@ -87,6 +94,13 @@ function identifyOrRefuse(staged: StagedUpload, release: string, component: stri
       throw new InvalidPackage(`The package metadata is not usable: ${err.message}.`);
     throw toPackageError(err);
   }
+}
+
+/** The license a package declares in the metadata read during the upload. */
+function declaredLicense(staged: StagedUpload): string | undefined {
+  if (staged.format === 'rpm') return staged.rpm.license || undefined;
+  const license = (staged.deb as { license?: unknown }).license;
+  return typeof license === 'string' && license !== '' ? license : undefined;
 }
 
 /** First key of the two-key advisory locks that serialize uploads of one package identity. */
@@ -118,6 +132,39 @@ export async function uploadPackage(
       throw new InvalidRequest('component applies to .deb packages only.');
     }
     const id = identifyOrRefuse(staged, dist.release, fields.data.component ?? 'main');
+    const target = `package ${id.name} ${id.version} ${id.architecture}`;
+    const decision: PolicyDecision = await evaluateUploadPolicy(ctx.db, repository.id, {
+      format: staged.format,
+      distro: dist.distro,
+      release: dist.release,
+      name: id.name,
+      version: id.version,
+      sourceName: id.sourceName,
+      sourceVersion: id.sourceVersion,
+      license: declaredLicense(staged),
+      signed: staged.format === 'rpm' ? staged.rpm.signatureTags.length > 0 : undefined,
+    });
+    if (decision.action === 'refuse') {
+      await ctx.db.$transaction((tx) =>
+        recordAuditEvent(tx, {
+          orgId: org.id,
+          actor,
+          action: 'package.refuse',
+          target,
+          details: {
+            repository: repository.slug,
+            distribution: dist.name,
+            sha256: staged.sha256,
+            reasons: decision.reasons,
+          },
+        }),
+      );
+      throw new InvalidPackage(
+        `The repository's upload policy refuses this package: ${decision.reasons.join(' ')}`,
+        'policy_violation',
+      );
+    }
+    const quarantined = decision.action === 'quarantine';
     const result = await ctx.db.$transaction(async (tx) => {
       // Uploads of one identity (CI retries, parallel jobs) take turns: without this, two first uploads both
       // find no package row and the second insert fails on the unique key instead of answering 200 or 409.
@@ -158,11 +205,14 @@ export async function uploadPackage(
       const data = {
         format: staged.format === 'deb' ? ('DEB' as const) : ('RPM' as const),
         component: id.component,
-        status: 'PROCESSING' as const,
+        status: quarantined ? ('QUARANTINED' as const) : ('PROCESSING' as const),
+        quarantineReason: quarantined ? decision.reasons.join(' ') : null,
         error: null,
         blobId: blob.id,
         servedBlobId: null,
         filename,
+        sourceName: id.sourceName,
+        sourceVersion: id.sourceVersion,
         metadata: id.metadata,
         licenses: id.licenses,
         indexEntry: null,
@@ -191,7 +241,7 @@ export async function uploadPackage(
         orgId: org.id,
         actor,
         action: existing && existing.status !== 'DELETING' ? 'package.overwrite' : 'package.upload',
-        target: `package ${id.name} ${id.version} ${id.architecture}`,
+        target,
         targetId: pkg.id,
         details: {
           repository: repository.slug,
@@ -200,6 +250,16 @@ export async function uploadPackage(
           size: staged.size,
         },
       });
+      if (quarantined) {
+        await recordAuditEvent(tx, {
+          orgId: org.id,
+          actor,
+          action: 'package.quarantine',
+          target,
+          targetId: pkg.id,
+          details: { repository: repository.slug, distribution: dist.name, reasons: decision.reasons },
+        });
+      }
       return { created: true, pkg };
     });
     keepStaged = blobCreated;

@@ -1,5 +1,6 @@
 // The API shape of a repository.
 import type { Repository } from '@pallet/db';
+import type { VulnerabilitySummary } from '../advisory/list-vulnerabilities';
 
 export interface RepositoryView {
   slug: string;
@@ -14,6 +15,8 @@ export interface RepositoryView {
   /** When a distribution of the repository was last published (lists only). */
   lastPublishedAt?: string | null;
   distributions?: string[];
+  /** known vulnerabilities of the current package versions, counted by severity (single repository answer) */
+  vulnerabilities?: VulnerabilitySummary;
 }
 
 export function toRepositoryView(r: Repository, extra: Partial<RepositoryView> = {}): RepositoryView {

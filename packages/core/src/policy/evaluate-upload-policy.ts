@@ -1,0 +1,78 @@
+// Checks an upload against its repository's policy while the request is open: a refusal reaches the
+// client as 422 and nothing is stored. The vulnerability rule is one advisory query on the package's
+// name, source name and version (find-advisory-matches.ts).
+import type { Tx } from '@pallet/db';
+import { findAdvisoryMatches, type PackageIdentity } from '../advisory/find-advisory-matches';
+import { severityRank } from '../advisory/severity';
+import { globToRegExp, type PolicyRule, storedRules } from './policy-rules';
+
+export interface UploadCandidate extends PackageIdentity {
+  format: 'deb' | 'rpm';
+  /** the license the package declares, when it declares one */
+  license?: string;
+  /** rpm only: whether the upload carries an OpenPGP header signature */
+  signed?: boolean;
+}
+
+export interface PolicyDecision {
+  action: 'accept' | 'refuse' | 'quarantine';
+  /** one sentence per rule that matched */
+  reasons: string[];
+}
+
+/** License expressions are split on their operators; every named license must be allowed. */
+function licensesIn(expression: string): string[] {
+  return expression
+    .split(/\s+(?:AND|OR|and|or|WITH|with)\s+|[()]/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+async function ruleReason(db: Tx, rule: PolicyRule, pkg: UploadCandidate): Promise<string | undefined> {
+  switch (rule.kind) {
+    case 'vulnerability': {
+      const matches = (await findAdvisoryMatches(db, pkg)).filter(
+        (m) => severityRank(m.severity) >= severityRank(rule.minSeverity),
+      );
+      if (matches.length === 0) return undefined;
+      const list = matches
+        .map((m) => `${m.advisoryId} (${m.severity}${m.fixedVersion ? `, fixed in ${m.fixedVersion}` : ''})`)
+        .join(', ');
+      return `${pkg.name} ${pkg.version} has known vulnerabilities at or above ${rule.minSeverity}: ${list}.`;
+    }
+    case 'license': {
+      if (!pkg.license) return undefined;
+      const allowed = new Set(rule.allow.map((l) => l.toLowerCase()));
+      const refused = licensesIn(pkg.license).filter((l) => !allowed.has(l.toLowerCase()));
+      return refused.length > 0
+        ? `${pkg.name} declares license ${pkg.license}, and ${refused.join(', ')} is not in the allowed list.`
+        : undefined;
+    }
+    case 'name':
+      return globToRegExp(rule.pattern).test(pkg.name)
+        ? `${pkg.name} matches the name pattern ${rule.pattern}.`
+        : undefined;
+    case 'unsigned-rpm':
+      return pkg.format === 'rpm' && pkg.signed === false
+        ? `${pkg.name} is an rpm without a signature.`
+        : undefined;
+  }
+}
+
+export async function evaluateUploadPolicy(
+  db: Tx,
+  repositoryId: string,
+  pkg: UploadCandidate,
+): Promise<PolicyDecision> {
+  const row = await db.repositoryPolicy.findUnique({ where: { repositoryId } });
+  const rules = storedRules(row?.rules);
+  const refuse: string[] = [];
+  const quarantine: string[] = [];
+  for (const rule of rules) {
+    const reason = await ruleReason(db, rule, pkg);
+    if (reason) (rule.action === 'refuse' ? refuse : quarantine).push(reason);
+  }
+  if (refuse.length > 0) return { action: 'refuse', reasons: refuse };
+  if (quarantine.length > 0) return { action: 'quarantine', reasons: quarantine };
+  return { action: 'accept', reasons: [] };
+}
