@@ -274,6 +274,42 @@ describe('upload policies', () => {
     );
   });
 
+  it('quarantines a license outside the allow list and refuses an unsigned rpm', async () => {
+    await updatePolicy(ctx, owner, 'acme', 'policy', {
+      rules: [
+        { kind: 'license', allow: ['GPL-2.0-only', 'MIT'], action: 'quarantine' },
+        { kind: 'unsigned-rpm', action: 'refuse' },
+      ],
+    });
+    const libbz2 = join(import.meta.dirname, '../../../deb/fixtures/libbz2-1.0_1.0.8-5+b1_amd64.deb');
+    const held = await upload('policy', readFileSync(libbz2), 'debian/trixie');
+    expect(held.package.status).toBe('quarantined');
+    expect(held.package.quarantineReason).toMatch(/not in the allowed licenses: LicenseRef-BSD-variant\./);
+    const top = join(work, 'rpmbuild');
+    mkdirSync(join(top, 'SPECS'), { recursive: true });
+    writeFileSync(
+      join(top, 'SPECS/plain.spec'),
+      'Name: plain\nVersion: 1.0\nRelease: 1\nSummary: t\nLicense: MIT\nBuildArch: noarch\n%description\nt\n%files\n',
+    );
+    execFileSync(
+      'rpmbuild',
+      ['--define', `_topdir ${top}`, '--quiet', '-bb', join(top, 'SPECS/plain.spec')],
+      {
+        env: { ...process.env, HOME: work },
+        stdio: 'ignore',
+      },
+    );
+    const err = await upload(
+      'policy',
+      readFileSync(join(top, 'RPMS/noarch/plain-1.0-1.noarch.rpm')),
+      'el/9',
+    ).catch((e) => e);
+    expect(err).toMatchObject({
+      code: 'policy_violation',
+      message: expect.stringMatching(/plain is an rpm without a signature/),
+    });
+  });
+
   it('refuses an invalid policy and keeps the stored one', async () => {
     const rules = [{ kind: 'name', pattern: 'x-*', action: 'refuse' }];
     await updatePolicy(ctx, owner, 'acme', 'policy', { rules });

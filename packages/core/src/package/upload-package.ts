@@ -96,13 +96,6 @@ function identifyOrRefuse(staged: StagedUpload, release: string, component: stri
   }
 }
 
-/** The license a package declares in the metadata read during the upload. */
-function declaredLicense(staged: StagedUpload): string | undefined {
-  if (staged.format === 'rpm') return staged.rpm.license || undefined;
-  const license = (staged.deb as { license?: unknown }).license;
-  return typeof license === 'string' && license !== '' ? license : undefined;
-}
-
 /** First key of the two-key advisory locks that serialize uploads of one package identity. */
 const UPLOAD_LOCK_SPACE = 4201;
 
@@ -141,7 +134,7 @@ export async function uploadPackage(
       version: id.version,
       sourceName: id.sourceName,
       sourceVersion: id.sourceVersion,
-      license: declaredLicense(staged),
+      licenses: id.licenses,
       signed: staged.format === 'rpm' ? staged.rpm.signatureTags.length > 0 : undefined,
     });
     if (decision.action === 'refuse') {

@@ -8,8 +8,8 @@ import { globToRegExp, type PolicyRule, storedRules } from './policy-rules';
 
 export interface UploadCandidate extends PackageIdentity {
   format: 'deb' | 'rpm';
-  /** the license the package declares, when it declares one */
-  license?: string;
+  /** the SPDX expressions the package declares (Package.licenses); empty when it declares none */
+  licenses: string[];
   /** rpm only: whether the upload carries an OpenPGP header signature */
   signed?: boolean;
 }
@@ -20,10 +20,13 @@ export interface PolicyDecision {
   reasons: string[];
 }
 
-/** License expressions are split on their operators; every named license must be allowed. */
+/**
+ * The license ids an SPDX expression names. Every one must be allowed, `OR` choices included: a
+ * conservative reading (an allow list admits `MIT OR GPL-3.0-only` only when it admits both).
+ */
 function licensesIn(expression: string): string[] {
   return expression
-    .split(/\s+(?:AND|OR|and|or|WITH|with)\s+|[()]/)
+    .split(/\s+(?:AND|OR|WITH)\s+|[()]/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
 }
@@ -41,11 +44,12 @@ async function ruleReason(db: Tx, rule: PolicyRule, pkg: UploadCandidate): Promi
       return `${pkg.name} ${pkg.version} has known vulnerabilities at or above ${rule.minSeverity}: ${list}.`;
     }
     case 'license': {
-      if (!pkg.license) return undefined;
       const allowed = new Set(rule.allow.map((l) => l.toLowerCase()));
-      const refused = licensesIn(pkg.license).filter((l) => !allowed.has(l.toLowerCase()));
+      const refused = [...new Set(pkg.licenses.flatMap(licensesIn))].filter(
+        (l) => !allowed.has(l.toLowerCase()),
+      );
       return refused.length > 0
-        ? `${pkg.name} declares license ${pkg.license}, and ${refused.join(', ')} is not in the allowed list.`
+        ? `${pkg.name} declares ${pkg.licenses.join(' AND ')}; not in the allowed licenses: ${refused.join(', ')}.`
         : undefined;
     }
     case 'name':
