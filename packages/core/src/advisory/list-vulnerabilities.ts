@@ -43,7 +43,7 @@ export async function loadRepositoryFindings(
     where: {
       package: {
         repositoryId,
-        status: { not: 'DELETING' },
+        status: { notIn: ['DELETING', 'REMOVED'] },
         ...(filters.package ? { name: filters.package } : {}),
         ...(filters.distribution ? { distribution: { name: filters.distribution } } : {}),
       },
@@ -56,7 +56,7 @@ export async function loadRepositoryFindings(
   if (!filters.all && findings.length > 0) {
     const names = [...new Set(findings.map((f) => f.package.name))];
     const siblings = await ctx.db.package.findMany({
-      where: { repositoryId, name: { in: names }, status: { notIn: ['DELETING', 'FAILED'] } },
+      where: { repositoryId, name: { in: names }, status: { notIn: ['DELETING', 'REMOVED', 'FAILED'] } },
       select: { distributionId: true, name: true, architecture: true, version: true, format: true },
     });
     const newest = new Map<string, string>();

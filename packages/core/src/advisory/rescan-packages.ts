@@ -16,7 +16,7 @@ export async function rescanAfterAdvisoryChange(
     const advisories = advisoryIds.slice(i, i + CHUNK);
     const pkgs = await ctx.db.package.findMany({
       where: {
-        status: { not: 'DELETING' },
+        status: { notIn: ['DELETING', 'REMOVED'] },
         OR: [
           { name: { in: chunk } },
           { sourceName: { in: chunk } },

@@ -15,7 +15,7 @@ export async function scanPackage(ctx: CoreContext, packageId: string): Promise<
     where: { id: packageId },
     include: { distribution: true, repository: true },
   });
-  if (!pkg || pkg.status === 'DELETING') return { added: [], removed: [] };
+  if (!pkg || pkg.status === 'DELETING' || pkg.status === 'REMOVED') return { added: [], removed: [] };
   const matches = await findAdvisoryMatches(ctx.db, {
     distro: pkg.distribution.distro,
     release: pkg.distribution.release,
