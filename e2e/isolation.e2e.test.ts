@@ -38,6 +38,7 @@ interface Fixture {
   debPool: string;
   debByHash: string;
   rpmPackage: string;
+  oidcTrustId: string;
 }
 
 interface Endpoint {
@@ -67,6 +68,7 @@ const ENDPOINTS: Endpoint[] = [
     path: () => '/log/witness/checkpoint?origin=x',
   },
   { route: 'signup', method: 'POST', need: 'public', path: () => '/signup' },
+  { route: 'oidc/token', method: 'POST', need: 'public', path: () => '/oidc/token' },
   { route: 'me', method: 'GET', need: 'self', path: () => '/me' },
   {
     route: 'orgs',
@@ -125,6 +127,33 @@ const ENDPOINTS: Endpoint[] = [
     method: 'DELETE',
     need: 'admin',
     path: (f) => `/orgs/${A}/tokens/${f.readTokenId}`,
+  },
+  { route: 'orgs/[org]/oidc-trusts', method: 'GET', need: 'admin', path: () => `/orgs/${A}/oidc-trusts` },
+  {
+    route: 'orgs/[org]/oidc-trusts',
+    method: 'POST',
+    need: 'admin',
+    path: () => `/orgs/${A}/oidc-trusts`,
+    body: () => ({
+      json: {
+        issuer: 'https://token.actions.githubusercontent.com',
+        audience: 'https://pallet.test',
+        subject: 'repo:acme/*:ref:refs/heads/main',
+        scopes: ['repo:write'],
+      },
+    }),
+  },
+  {
+    route: 'orgs/[org]/oidc-trusts/[id]',
+    method: 'GET',
+    need: 'admin',
+    path: (f) => `/orgs/${A}/oidc-trusts/${f.oidcTrustId}`,
+  },
+  {
+    route: 'orgs/[org]/oidc-trusts/[id]',
+    method: 'DELETE',
+    need: 'admin',
+    path: (f) => `/orgs/${A}/oidc-trusts/${f.oidcTrustId}`,
   },
   { route: 'orgs/[org]/repos', method: 'GET', need: 'read', path: () => `/orgs/${A}/repos` },
   {
@@ -390,6 +419,14 @@ beforeAll(async () => {
   ).data;
   f.invitationId = inv.id;
   f.invitationSecret = inv.token;
+  f.oidcTrustId = (
+    await api.request<{ id: string }>('POST', `/orgs/${A}/oidc-trusts`, {
+      issuer: 'https://token.actions.githubusercontent.com',
+      audience: 'https://pallet.test',
+      subject: 'repo:acme/app:ref:refs/heads/main',
+      scopes: ['repo:write'],
+    })
+  ).data.id;
   secrets.push(...Object.values(tokens), inv.token);
 
   f.debFile = buildDeb(work, { name: 'matrix-hello', version: '1.0-1' });
@@ -628,6 +665,7 @@ describe('audit log', () => {
       'signing_key.create',
       'token.create',
       'token.revoke',
+      'oidc_trust.create',
       'invitation.create',
       'package.upload',
       'package.delete',

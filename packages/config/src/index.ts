@@ -116,6 +116,10 @@ export interface Config {
   osvSources: string[];
   /** how often the worker imports osvSources, in milliseconds */
   osvImportIntervalMs: number;
+  /** CI OIDC exchange: accept http:// issuers and JWKS URLs (tests only; https otherwise) */
+  oidcAllowHttpIssuers: boolean;
+  /** bearer token /metrics requires when set */
+  metricsToken?: string;
 }
 
 const envSchema = z.object({
@@ -138,6 +142,8 @@ const envSchema = z.object({
   PALLET_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
   PALLET_MASTER_KEY: z.string().optional(),
   PALLET_SIGNUP: z.enum(['open', 'closed']).default('open'),
+  PALLET_OIDC_ALLOW_HTTP_ISSUERS: z.enum(['0', '1']).default('0'),
+  PALLET_METRICS_TOKEN: z.string().min(16).optional(),
   PALLET_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()
@@ -440,6 +446,8 @@ export function loadConfig(
     },
     osvSources: e.PALLET_OSV_SOURCES.split(/[\s,]+/).filter(Boolean),
     osvImportIntervalMs: parseOsvInterval(e.PALLET_OSV_IMPORT_INTERVAL) * 1000,
+    oidcAllowHttpIssuers: e.PALLET_OIDC_ALLOW_HTTP_ISSUERS === '1',
+    metricsToken: e.PALLET_METRICS_TOKEN,
   };
   if (env === process.env) cached = config;
   return config;
