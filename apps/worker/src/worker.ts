@@ -2,6 +2,7 @@
 import { type CoreContext, pruneRateLimitBuckets } from '@pallet/core';
 import { QUEUE, redisConnection } from '@pallet/jobs';
 import { Worker } from 'bullmq';
+import { gcProcessor } from './processors/gc';
 import { ingestProcessor } from './processors/ingest';
 import { publishProcessor } from './processors/publish';
 import { purgeProcessor } from './processors/purge';
@@ -25,6 +26,8 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     // the active key, so overlapping runs (several workers) waste work but never conflict.
     new Worker(QUEUE.rekey, rekeyProcessor(core), { connection, prefix, concurrency: 1 }),
     new Worker(QUEUE.scan, scanProcessor(core), { connection, prefix, concurrency: 2 }),
+    // One collection at a time per worker; runs are idempotent, so two workers overlapping is harmless.
+    new Worker(QUEUE.gc, gcProcessor(core), { connection, prefix, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>
@@ -37,6 +40,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
   await core.queues.scheduleAdvisoryImport(
     core.config.osvSources.length > 0 ? core.config.osvImportIntervalMs : 0,
   );
+  await core.queues.scheduleGc(core.config.gc.intervalMs);
   // Expired rate-limit windows are dead rows; any worker may sweep them (the delete is idempotent).
   const sweep = setInterval(() => {
     pruneRateLimitBuckets(core).catch((err) =>

@@ -87,6 +87,15 @@ export interface Config {
   publishMaxDelayMs: number;
   /** how long superseded by-hash / checksum-named files stay served (longer than any CDN TTL) */
   retainSupersededMs: number;
+  /** garbage collection (core/gc): when it runs, and the safety margins it keeps */
+  gc: {
+    /** the worker's schedule; 0 = no scheduled run (`npm run gc` still works) */
+    intervalMs: number;
+    /** an unreferenced Blob is removed only once it was last found or created this long ago */
+    blobGraceMs: number;
+    /** crashed-write leftovers (temporary files, objects without a row) older than this are removed */
+    tempAgeMs: number;
+  };
   /** optional Valid-Until horizon for Release files, in seconds; 0 = no Valid-Until */
   releaseValidSeconds: number;
   /** also publish Packages.xz (slow for large distributions; gzip is always published) */
@@ -184,6 +193,9 @@ const envSchema = z.object({
   PALLET_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(300),
   PALLET_PUBLISH_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3000),
   PALLET_RETAIN_SUPERSEDED_HOURS: z.coerce.number().min(0).default(72),
+  PALLET_GC_INTERVAL_MINUTES: z.coerce.number().min(0).default(360),
+  PALLET_GC_GRACE_MINUTES: z.coerce.number().min(0).default(60),
+  PALLET_GC_TEMP_AGE_HOURS: z.coerce.number().min(0).default(24),
   PALLET_RELEASE_VALID_DAYS: z.coerce.number().min(0).default(0),
   PALLET_DEB_XZ: z.enum(['true', 'false']).default('false'),
   PALLET_LOG_NAME: z
@@ -420,6 +432,11 @@ export function loadConfig(
     publishDebounceMs: e.PALLET_PUBLISH_DEBOUNCE_MS,
     publishMaxDelayMs: e.PALLET_PUBLISH_MAX_DELAY_MS,
     retainSupersededMs: e.PALLET_RETAIN_SUPERSEDED_HOURS * 3600 * 1000,
+    gc: {
+      intervalMs: Math.round(e.PALLET_GC_INTERVAL_MINUTES * 60_000),
+      blobGraceMs: Math.round(e.PALLET_GC_GRACE_MINUTES * 60_000),
+      tempAgeMs: Math.round(e.PALLET_GC_TEMP_AGE_HOURS * 3600_000),
+    },
     releaseValidSeconds: Math.round(e.PALLET_RELEASE_VALID_DAYS * 86400),
     debXz: e.PALLET_DEB_XZ === 'true',
     trustProxy: e.PALLET_TRUST_PROXY,

@@ -30,6 +30,7 @@ export * from './download/decode-download-path';
 export * from './download/download-cache';
 export * from './download/resolve-download';
 export * from './errors/domain-errors';
+export * from './gc/collect-garbage';
 export * from './health/check-health';
 export * from './invitation/accept-invitation';
 export * from './invitation/create-invitation';

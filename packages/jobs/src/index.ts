@@ -8,6 +8,7 @@ export const QUEUE = {
   purge: 'purge',
   rekey: 'rekey',
   scan: 'scan',
+  gc: 'gc',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -71,6 +72,8 @@ export interface JobQueues {
   enqueueScan(payload: ScanPayload): Promise<void>;
   /** Imports the advisory sources every intervalMs (one schedule per Redis prefix); 0 removes it. */
   scheduleAdvisoryImport(intervalMs: number): Promise<void>;
+  /** Runs garbage collection every intervalMs (one scheduler, whatever the number of workers); 0 stops it. */
+  scheduleGc(intervalMs: number): Promise<void>;
   close(): Promise<void>;
   queues: Record<QueueName, Queue>;
 }
@@ -83,6 +86,7 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     purge: new Queue(QUEUE.purge, { connection, prefix: opts.prefix }),
     rekey: new Queue(QUEUE.rekey, { connection, prefix: opts.prefix }),
     scan: new Queue(QUEUE.scan, { connection, prefix: opts.prefix }),
+    gc: new Queue(QUEUE.gc, { connection, prefix: opts.prefix }),
   };
   return {
     queues,
@@ -122,6 +126,17 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
         'advisory-import',
         { every: intervalMs },
         { name: 'advisories', data: { kind: 'advisories' }, opts: { attempts: 1 } },
+      );
+    },
+    async scheduleGc(intervalMs) {
+      if (intervalMs <= 0) {
+        await queues.gc.removeJobScheduler('gc');
+        return;
+      }
+      await queues.gc.upsertJobScheduler(
+        'gc',
+        { every: intervalMs },
+        { name: 'gc', data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
       );
     },
     async close() {

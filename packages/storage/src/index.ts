@@ -9,5 +9,13 @@ export {
 } from './errors';
 export { FS_TEMP_FILE_PREFIX, FsStorage } from './fs/fs-storage';
 export { type S3ConnectionOptions, S3Storage, type S3StorageOptions } from './s3/s3-storage';
-export type { ByteRange, Storage, StorageBody, StorageHead, StoredObject } from './storage';
+export type {
+  ByteRange,
+  IncompleteWrite,
+  ListedObject,
+  Storage,
+  StorageBody,
+  StorageHead,
+  StoredObject,
+} from './storage';
 export { assertStorageKey, MAX_STORAGE_KEY_LENGTH } from './storage-key';

@@ -27,6 +27,27 @@ export interface StorageHead {
   lastModified: Date;
 }
 
+/** An object as a listing sees it. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+/**
+ * A write that never completed: a temporary file a crashed process left on disk, or an S3 multipart
+ * upload that was never completed nor aborted (its parts are billed but invisible).
+ */
+export interface IncompleteWrite {
+  /** driver-specific handle for abortIncompleteWrite */
+  id: string;
+  /** the key it was writing (the temporary file's own path, relative to the root, on disk) */
+  key: string;
+  startedAt: Date;
+  /** bytes it holds, when the listing tells */
+  size?: number;
+}
+
 export interface Storage {
   readonly kind: 'fs' | 's3';
   /** Streams body to key; resolves when durable. Visible only when complete. Overwrites are allowed but callers avoid them. */
@@ -36,6 +57,12 @@ export interface Storage {
   head(key: string): Promise<StorageHead | null>;
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>;
+  /** Every object under a key prefix (`uploads/`), in no particular order. For garbage collection. */
+  list(prefix: string): AsyncIterable<ListedObject>;
+  /** Writes left incomplete by crashes; null when the backend cannot list them (see the README). */
+  listIncompleteWrites(): Promise<IncompleteWrite[] | null>;
+  /** Removes one incomplete write (idempotent). */
+  abortIncompleteWrite(write: IncompleteWrite): Promise<void>;
   /** Health probe: throws a StorageUnavailableError with a clear message when unusable. */
   check(): Promise<void>;
 }

@@ -71,23 +71,22 @@ export async function storeBytes(
 /**
  * Finds the Blob row for these bytes or creates it pointing at `stored.storageKey`. `created: false`
  * means the bytes already had a row (and object): the caller's copy is then redundant.
+ *
+ * One statement either way, and it sets `touchedAt`: garbage collection removes an unreferenced blob
+ * only when its `touchedAt` is older than the grace period, re-checked under the row lock this takes
+ * (see core/gc/collect-garbage.ts), so a blob an upload has just found cannot be collected before the
+ * upload's package row references it.
  */
 export async function recordBlob(db: Tx, stored: StoredBytes): Promise<{ blob: Blob; created: boolean }> {
-  // ON CONFLICT DO NOTHING: two uploads of the same bytes at once end up sharing one row.
-  await db.blob.createMany({
-    data: [
-      {
-        sha256: stored.sha256,
-        sha512: stored.sha512,
-        sha1: stored.sha1,
-        md5: stored.md5,
-        size: BigInt(stored.size),
-        storageKey: stored.storageKey,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  const blob = await db.blob.findUniqueOrThrow({ where: { sha256: stored.sha256 } });
+  // ON CONFLICT: two uploads of the same bytes at once end up sharing one row.
+  const rows = await db.$queryRaw<Blob[]>`
+    INSERT INTO "Blob" ("id", "sha256", "sha512", "sha1", "md5", "size", "storageKey", "createdAt", "touchedAt")
+    VALUES (${randomUUID()}, ${stored.sha256}, ${stored.sha512}, ${stored.sha1}, ${stored.md5},
+            ${BigInt(stored.size)}, ${stored.storageKey}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+    ON CONFLICT ("sha256") DO UPDATE SET "touchedAt" = now() AT TIME ZONE 'UTC'
+    RETURNING "id", "sha256", "sha512", "sha1", "md5", "size", "storageKey", "createdAt", "touchedAt"`;
+  const blob = rows[0];
+  if (!blob) throw new Error(`recording blob ${stored.sha256} returned no row`);
   return { blob, created: blob.storageKey === stored.storageKey };
 }
 

@@ -7,6 +7,7 @@
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { DEFAULT_DEB_ARCHITECTURES } from '../distribution/ensure-distribution';
+import { GC_LOCK } from '../gc/gc-lock';
 import { loadSigningKeys } from '../signing-key/load-signing-keys';
 import { logPublication } from '../transparency-log/log-publication';
 import { buildDebPublication, debIndexDirs } from './build-deb-publication';
@@ -110,6 +111,9 @@ export async function publishDistribution(
               date,
               signingKeys: keys,
             });
+      // Shared with every other publication, exclusive to garbage collection: content-addressed objects
+      // are reused when already stored, and collection must not delete one between our check and commit.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${GC_LOCK[0]}::int4, ${GC_LOCK[1]}::int4)`;
       // by-hash entries share their index's bytes: store (and hash) each distinct buffer once.
       const stored = new Map<Uint8Array, Awaited<ReturnType<typeof storeContentAddressed>>>();
       for (const f of files) {

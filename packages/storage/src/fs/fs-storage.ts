@@ -2,13 +2,21 @@
 // the target directory, are fsynced, then renamed over the key, so readers never see a partial file.
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, type FileHandle, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { access, type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { toReadable } from '../body';
 import { resolveByteRange } from '../byte-range';
 import { StorageUnavailableError } from '../errors';
-import type { ByteRange, Storage, StorageBody, StorageHead, StoredObject } from '../storage';
+import type {
+  ByteRange,
+  IncompleteWrite,
+  ListedObject,
+  Storage,
+  StorageBody,
+  StorageHead,
+  StoredObject,
+} from '../storage';
 import { assertStorageKey } from '../storage-key';
 
 /**
@@ -92,6 +100,37 @@ export class FsStorage implements Storage {
     }
   }
 
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    for await (const { path, name } of walkFiles(join(this.root, ...prefix.split('/').filter(Boolean)))) {
+      if (name.startsWith(FS_TEMP_FILE_PREFIX)) continue;
+      const key = relative(this.root, path).split(sep).join('/');
+      if (!key.startsWith(prefix)) continue;
+      const stats = await stat(path).catch(() => null);
+      if (stats?.isFile()) yield { key, size: stats.size, lastModified: stats.mtime };
+    }
+  }
+
+  async listIncompleteWrites(): Promise<IncompleteWrite[]> {
+    const found: IncompleteWrite[] = [];
+    for await (const { path, name } of walkFiles(this.root)) {
+      if (!name.startsWith(FS_TEMP_FILE_PREFIX)) continue;
+      const stats = await stat(path).catch(() => null);
+      if (!stats?.isFile()) continue;
+      const key = relative(this.root, path).split(sep).join('/');
+      found.push({ id: key, key, startedAt: stats.mtime, size: stats.size });
+    }
+    return found;
+  }
+
+  async abortIncompleteWrite(write: IncompleteWrite): Promise<void> {
+    // Only ever a temporary file under the root: never an object.
+    const path = join(this.root, ...write.id.split('/'));
+    if (!basename(path).startsWith(FS_TEMP_FILE_PREFIX) || relative(this.root, path).startsWith('..')) {
+      throw new Error(`not a temporary file of this storage: ${write.id}`);
+    }
+    await rm(path, { force: true });
+  }
+
   async check(): Promise<void> {
     try {
       await mkdir(this.root, { recursive: true });
@@ -119,6 +158,22 @@ export class FsStorage implements Storage {
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Every file below dir (none when dir is missing), depth first, one directory read at a time. */
+async function* walkFiles(dir: string): AsyncGenerator<{ path: string; name: string }> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isMissing(err)) return;
+    throw err;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walkFiles(path);
+    else if (entry.isFile()) yield { path, name: entry.name };
+  }
 }
 
 async function openExistingFile(path: string): Promise<FileHandle | null> {

@@ -4,18 +4,31 @@
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type ListMultipartUploadsCommandOutput,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { toBuffer } from '../body';
 import { assertByteRangeShape, resolveByteRange } from '../byte-range';
 import { RangeNotSatisfiableError, StorageUnavailableError } from '../errors';
-import type { ByteRange, Storage, StorageBody, StorageHead, StoredObject } from '../storage';
+import type {
+  ByteRange,
+  IncompleteWrite,
+  ListedObject,
+  Storage,
+  StorageBody,
+  StorageHead,
+  StoredObject,
+} from '../storage';
 import { assertStorageKey } from '../storage-key';
 import { errorNameOf, httpStatusOf, s3Failure } from './s3-failure';
 
@@ -172,6 +185,83 @@ export class S3Storage implements Storage {
     } catch (err) {
       if (isNotFound(err)) return;
       throw s3Failure(`DeleteObject of ${this.describe(key)}`, err, this.secrets);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    let token: string | undefined;
+    do {
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            ContinuationToken: token,
+          }),
+        );
+      } catch (err) {
+        throw s3Failure(`ListObjectsV2 of ${this.describe(prefix)}`, err, this.secrets);
+      }
+      for (const o of page.Contents ?? []) {
+        if (!o.Key?.startsWith(this.prefix)) continue;
+        yield {
+          key: o.Key.slice(this.prefix.length),
+          size: o.Size ?? 0,
+          lastModified: o.LastModified ?? new Date(0),
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async listIncompleteWrites(): Promise<IncompleteWrite[] | null> {
+    const found: IncompleteWrite[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      let page: ListMultipartUploadsCommandOutput;
+      try {
+        page = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            Prefix: this.prefix,
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        );
+      } catch (err) {
+        // Some S3-compatible servers (s3rver among them) do not list multipart uploads: a bucket
+        // lifecycle rule (AbortIncompleteMultipartUpload) is the way there.
+        if (errorNameOf(err) === 'NotImplemented' || httpStatusOf(err) === 501) return null;
+        throw s3Failure(`ListMultipartUploads of ${this.where}`, err, this.secrets);
+      }
+      for (const u of page.Uploads ?? []) {
+        if (!u.Key?.startsWith(this.prefix) || !u.UploadId) continue;
+        found.push({
+          id: u.UploadId,
+          key: u.Key.slice(this.prefix.length),
+          startedAt: u.Initiated ?? new Date(0),
+        });
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+    return found;
+  }
+
+  async abortIncompleteWrite(write: IncompleteWrite): Promise<void> {
+    try {
+      await this.client.send(
+        new AbortMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(write.key),
+          UploadId: write.id,
+        }),
+      );
+    } catch (err) {
+      if (isNotFound(err) || errorNameOf(err) === 'NoSuchUpload') return;
+      throw s3Failure(`AbortMultipartUpload of ${this.describe(write.key)}`, err, this.secrets);
     }
   }
 
