@@ -155,7 +155,9 @@ export function collectGarbageScenario(kind: 'fs' | 's3') {
         PALLET_GC_TEMP_AGE_HOURS: '0',
       });
       const dry = await collectGarbage(sweeping, { dryRun: true });
-      expect(dry.totals.blob.count).toBe(2); // the deleted 1.0 and the overwritten 1.1
+      // The deleted 1.0 and the overwritten 1.1: their REMOVED rows, then their blobs.
+      expect(dry.packages).toBe(2);
+      expect(dry.totals.blob.count).toBe(2);
       expect(dry.totals['publication-file'].count).toBeGreaterThan(0);
       expect(dry.totals.orphan.count).toBe(2);
       expect(dry.totals.temporary.count).toBe(kind === 'fs' ? 1 : 0);
@@ -173,13 +175,9 @@ export function collectGarbageScenario(kind: 'fs' | 's3') {
       expect(run.items.map((i) => i.key).sort()).toEqual(dry.items.map((i) => i.key).sort());
       expect(run.failures).toEqual([]);
       if (kind === 'fs') expect(() => readFileSync(temp)).toThrow();
-      // Superseded publications keep their rows (history, restore); their files are gone.
-      const superseded = await ctx.db.publication.findMany({
-        where: { status: 'SUPERSEDED' },
-        include: { files: true },
-      });
-      expect(superseded.length).toBeGreaterThan(0);
-      expect(superseded.every((p) => p.files.length === 0)).toBe(true);
+      // Superseded publications past retention are gone, with their files and package sets.
+      expect(await ctx.db.publication.count({ where: { status: 'SUPERSEDED' } })).toBe(0);
+      expect(await ctx.db.package.count({ where: { status: 'REMOVED' } })).toBe(0);
       const audit = await ctx.db.auditEvent.findMany({ where: { action: { in: ['gc.run', 'gc.dry_run'] } } });
       expect(audit.map((a) => a.action).sort()).toEqual(['gc.dry_run', 'gc.run', 'gc.run']);
       expect(audit.every((a) => a.actorType === 'system')).toBe(true);
@@ -197,7 +195,7 @@ export function collectGarbageScenario(kind: 'fs' | 's3') {
         ctx.db
           .$executeRaw`UPDATE "Blob" SET "touchedAt" = "touchedAt" - interval '1 day' WHERE "id" = ${blob.id}`;
       await ageOut();
-      const gc = withSettings({ PALLET_GC_GRACE_MINUTES: '1' });
+      const gc = withSettings({ PALLET_GC_GRACE_MINUTES: '1', PALLET_RETAIN_SUPERSEDED_HOURS: '0' });
 
       // An upload of the same bytes records its blob (finding this row) in its transaction, and the
       // collection starts before that transaction commits.

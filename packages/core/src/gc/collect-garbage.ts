@@ -1,9 +1,11 @@
 // Garbage collection: removes what nothing serves any more, never what something still references.
-//  1. superseded publications' files past the retention period (PALLET_RETAIN_SUPERSEDED_HOURS): their
-//     PublicationFile rows, and each `files/sha256/...` object no retained publication also uses;
-//  2. Blob rows (and objects) no Package row (any status), no download name still serving them
+//  1. superseded publications past the retention period (PALLET_RETAIN_SUPERSEDED_HOURS): their rows (with
+//     their files and package sets), and each `files/sha256/...` object no retained publication also uses;
+//  2. REMOVED package rows (deleted, yanked, moved...) past the retention period that no retained
+//     publication lists;
+//  3. Blob rows (and objects) no Package row (any status), no download name still serving them
 //     (claim-file-name.ts) and no rpm name's signed copy references, last touched before the grace period;
-//  3. objects under `uploads/`, `signed/`, `files/` without any row (a crash between writing the bytes
+//  4. objects under `uploads/`, `signed/`, `files/` without any row (a crash between writing the bytes
 //     and recording them), and crashed writes (temporary files, S3 multipart uploads), once older than
 //     PALLET_GC_TEMP_AGE_HOURS.
 // Why this is safe while uploads and publications run: docs/architecture.md ("Garbage collection").
@@ -23,8 +25,10 @@ export interface GcItem {
 
 export interface GcReport {
   dryRun: boolean;
-  /** superseded publications whose files were (or would be) dropped */
+  /** superseded publications past retention that were (or would be) deleted */
   publications: number;
+  /** REMOVED package rows past retention that were (or would be) deleted */
+  packages: number;
   /** everything removed (or that would be), per storage object */
   items: GcItem[];
   totals: Record<GcKind, { count: number; bytes: number }>;
@@ -51,6 +55,7 @@ export async function collectGarbage(ctx: CoreContext, opts: GcOptions = {}): Pr
   const report: GcReport = {
     dryRun,
     publications: 0,
+    packages: 0,
     items: [],
     totals: {
       'publication-file': { count: 0, bytes: 0 },
@@ -61,7 +66,11 @@ export async function collectGarbage(ctx: CoreContext, opts: GcOptions = {}): Pr
     incompleteWritesUnlisted: false,
     failures: [],
   };
+  const seen = new Set<string>();
   const add = (kind: GcKind, key: string, bytes: number) => {
+    // A dry run keeps the objects, so a later step may meet one again (as an orphan): count it once.
+    if (seen.has(key)) return;
+    seen.add(key);
     report.items.push({ kind, key, bytes });
     report.totals[kind].count += 1;
     report.totals[kind].bytes += bytes;
@@ -80,17 +89,33 @@ export async function collectGarbage(ctx: CoreContext, opts: GcOptions = {}): Pr
   };
 
   const now = Date.now();
-  await collectPublicationFiles(
-    ctx,
-    new Date(now - ctx.config.retainSupersededMs),
-    dryRun,
-    batchSize,
-    report,
-    remove,
-  );
-  await collectBlobs(ctx, new Date(now - ctx.config.retainSupersededMs), dryRun, batchSize, remove);
+  const retainedSince = new Date(now - ctx.config.retainSupersededMs);
   const tempCutoff = new Date(now - ctx.config.gc.tempAgeMs);
-  await collectOrphans(ctx, tempCutoff, batchSize, remove);
+  const steps = async (db: Tx, locked: Locked) => {
+    await collectPublications(ctx, db, locked, retainedSince, batchSize, report, remove);
+    report.packages = await collectRemovedPackages(db, retainedSince);
+    await collectBlobs(ctx, db, retainedSince, batchSize, remove);
+    await collectOrphans(ctx, db, locked, tempCutoff, batchSize, remove);
+  };
+  if (dryRun) {
+    // The same steps in one transaction that is rolled back: what a step would delete changes what the
+    // next one finds (a deleted publication frees its packages, which free their blobs).
+    await ctx.db
+      .$transaction(async (tx) => {
+        await steps(tx, (_db, fn) => fn(tx));
+        throw ROLLBACK;
+      }, TX_OPTIONS)
+      .catch((err: unknown) => {
+        if (err !== ROLLBACK) throw err;
+      });
+  } else {
+    await steps(ctx.db, (db, fn) =>
+      (db as CoreContext['db']).$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${GC_LOCK[0]}::int4, ${GC_LOCK[1]}::int4)`;
+        return fn(tx);
+      }, TX_OPTIONS),
+    );
+  }
   await collectIncompleteWrites(ctx, tempCutoff, dryRun, report, add);
 
   const total = Object.values(report.totals).reduce(
@@ -108,6 +133,7 @@ export async function collectGarbage(ctx: CoreContext, opts: GcOptions = {}): Pr
     details: {
       dryRun,
       publications: report.publications,
+      packages: report.packages,
       objects: total.count,
       bytes: total.bytes,
       totals: report.totals,
@@ -119,6 +145,7 @@ export async function collectGarbage(ctx: CoreContext, opts: GcOptions = {}): Pr
     {
       dryRun,
       publications: report.publications,
+      packages: report.packages,
       objects: total.count,
       bytes: total.bytes,
       failures: report.failures.length,
@@ -129,42 +156,40 @@ export async function collectGarbage(ctx: CoreContext, opts: GcOptions = {}): Pr
 }
 
 type Remove = (kind: GcKind, key: string, bytes: number) => Promise<boolean>;
+/** Runs fn holding the collection lock exclusively (publications wait); a dry run needs no lock. */
+type Locked = <T>(db: Tx, fn: (tx: Tx) => Promise<T>) => Promise<T>;
+const ROLLBACK = new Error('dry run: roll back');
 
 /** Publications a client may no longer be sent to: superseded (or failed) before the cutoff, never current. */
-function expiredPublicationIds(ctx: CoreContext, cutoff: Date) {
-  return ctx.db.publication.findMany({
+async function expiredPublicationIds(db: Tx, cutoff: Date): Promise<string[]> {
+  const rows = await db.publication.findMany({
     where: {
       OR: [
         { status: 'SUPERSEDED', supersededAt: { lt: cutoff } },
         { status: 'FAILED', createdAt: { lt: cutoff } },
       ],
       currentOf: null,
-      files: { some: {} },
     },
     select: { id: true },
   });
+  return rows.map((r) => r.id);
 }
 
-async function collectPublicationFiles(
-  ctx: CoreContext,
+async function collectPublications(
+  _ctx: CoreContext,
+  db: Tx,
+  locked: Locked,
   cutoff: Date,
-  dryRun: boolean,
   batchSize: number,
   report: GcReport,
   remove: Remove,
 ): Promise<void> {
-  const expired = (await expiredPublicationIds(ctx, cutoff)).map((p) => p.id);
+  const expired = await expiredPublicationIds(db, cutoff);
   report.publications = expired.length;
   if (expired.length === 0) return;
-  if (dryRun) {
-    for (const f of await unsharedKeys(ctx.db, expired, null))
-      await remove('publication-file', f.storageKey, f.size);
-    return;
-  }
   for (;;) {
     // Under the collection lock: no publication is between "this object is already stored" and its commit.
-    const done = await ctx.db.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${GC_LOCK[0]}::int4, ${GC_LOCK[1]}::int4)`;
+    const done = await locked(db, async (tx) => {
       const batch = await unsharedKeys(tx, expired, batchSize);
       const gone: string[] = [];
       for (const f of batch)
@@ -173,11 +198,12 @@ async function collectPublicationFiles(
         where: { publicationId: { in: expired }, storageKey: { in: gone } },
       });
       return batch.length < batchSize || gone.length === 0;
-    }, TX_OPTIONS);
+    });
     if (done) break;
   }
-  // What is left of them points at objects retained publications still use: only the rows go.
-  await ctx.db.publicationFile.deleteMany({ where: { publicationId: { in: expired } } });
+  // The rows go with their remaining files (objects retained publications still use) and package sets.
+  // The audit log and the transparency log keep their history.
+  await db.publication.deleteMany({ where: { id: { in: expired }, currentOf: null } });
 }
 
 /**
@@ -197,17 +223,29 @@ function unsharedKeys(db: Tx, expired: string[], limit: number | null) {
      LIMIT ${limit ?? 2147483647}`;
 }
 
+/**
+ * Package rows out of every index (REMOVED) whose file stopped being served (removedAt + retention) and
+ * that no retained publication lists (a restore could bring those back). The foreign key from
+ * PublicationPackage refuses the delete should a publication list one meanwhile.
+ */
+async function collectRemovedPackages(db: Tx, cutoff: Date): Promise<number> {
+  return db.$executeRaw`
+    DELETE FROM "Package" p
+     WHERE p."status" = 'REMOVED' AND p."removedAt" < ${cutoff}
+       AND NOT EXISTS (SELECT 1 FROM "PublicationPackage" l WHERE l."packageId" = p."id")`;
+}
+
 async function collectBlobs(
   ctx: CoreContext,
+  db: Tx,
   nameCutoff: Date,
-  dryRun: boolean,
   batchSize: number,
   remove: Remove,
 ): Promise<void> {
   const graceSeconds = ctx.config.gc.blobGraceMs / 1000;
   // Every reference to a Blob. A table that starts referencing blobs must be added here.
   const candidates = (afterId: string) =>
-    ctx.db.$queryRaw<{ id: string; storageKey: string; size: bigint }[]>`
+    db.$queryRaw<{ id: string; storageKey: string; size: bigint }[]>`
       SELECT b."id", b."storageKey", b."size" FROM "Blob" b
        WHERE b."id" > ${afterId}
          AND b."touchedAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${graceSeconds}::float8)
@@ -223,14 +261,10 @@ async function collectBlobs(
     const batch = await candidates(after);
     if (batch.length === 0) return;
     after = batch[batch.length - 1]!.id;
-    if (dryRun) {
-      for (const b of batch) await remove('blob', b.storageKey, Number(b.size));
-      continue;
-    }
     // The row goes first, re-checked in the DELETE itself: an upload that found the blob meanwhile
     // holds its row lock (recordBlob's ON CONFLICT DO UPDATE) and moved `touchedAt`, which the
     // re-check after the lock sees. Once the row is gone, equal bytes get a new row and a new key.
-    const deleted = await ctx.db.$queryRaw<{ storageKey: string; size: bigint }[]>`
+    const deleted = await db.$queryRaw<{ storageKey: string; size: bigint }[]>`
       DELETE FROM "Blob" b
        WHERE b."id" = ANY(${batch.map((b) => b.id)}::text[])
          AND b."touchedAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${graceSeconds}::float8)
@@ -247,6 +281,8 @@ async function collectBlobs(
 
 async function collectOrphans(
   ctx: CoreContext,
+  db: Tx,
+  locked: Locked,
   cutoff: Date,
   batchSize: number,
   remove: Remove,
@@ -257,7 +293,7 @@ async function collectOrphans(
       if (old.length === 0) continue;
       const known = new Set(
         (
-          await ctx.db.blob.findMany({
+          await db.blob.findMany({
             where: { storageKey: { in: old.map((o) => o.key) } },
             select: { storageKey: true },
           })
@@ -270,8 +306,7 @@ async function collectOrphans(
     const old = page.filter((o) => o.lastModified < cutoff);
     if (old.length === 0) continue;
     // Under the collection lock, like the publication files: a publication may be about to reuse one.
-    await ctx.db.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${GC_LOCK[0]}::int4, ${GC_LOCK[1]}::int4)`;
+    await locked(db, async (tx) => {
       const used = new Set(
         (
           await tx.publicationFile.findMany({
@@ -282,7 +317,7 @@ async function collectOrphans(
         ).map((f) => f.storageKey),
       );
       for (const o of old) if (!used.has(o.key)) await remove('orphan', o.key, o.size);
-    }, TX_OPTIONS);
+    });
   }
 }
 
