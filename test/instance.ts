@@ -34,6 +34,9 @@ export async function createTestInstance(label: string): Promise<TestInstance> {
     PALLET_DATA_DIR: join(dir, 'data'),
     PALLET_MASTER_KEY: randomBytes(32).toString('hex'),
     PALLET_PUBLISH_DEBOUNCE_MS: '100',
+    // Suites that count packages and publications run without the extra keyring package; the key life
+    // cycle tests switch it on (the production default).
+    PALLET_KEYRING_PACKAGES: 'off',
     LOG_LEVEL: 'warn',
   };
   return {

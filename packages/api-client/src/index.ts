@@ -58,6 +58,7 @@ export interface SetupInfo {
   keyUrl: string;
   keyringUrl: string;
   keyFingerprints: string[];
+  keyringPackage?: { name: string; path: string };
   apt?: { sourcesLine: string; deb822: string; keyringPath: string; authConf?: string };
   yum?: { repoFile: string };
   zypper?: { repoFile: string };
@@ -74,6 +75,18 @@ export interface LogInclusionProof {
 
 /** The fetch the client sends with; the CLI passes one that retries 429/5xx. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface SigningKeyInfo {
+  fingerprint: string;
+  algorithm: string;
+  bits?: number;
+  status: 'active' | 'retiring' | 'retired' | 'revoked';
+  createdAt: string;
+  expiresAt: string | null;
+  retiredAt?: string;
+  revokedAt?: string;
+  revocationReason?: string;
+}
 
 export class PalletClient {
   constructor(
@@ -209,6 +222,34 @@ export class PalletClient {
       await this.request<SetupInfo>(
         'GET',
         `/orgs/${org}/repos/${repo}/setup?distribution=${encodeURIComponent(distribution)}`,
+      )
+    ).data;
+  }
+
+  async listKeys(org: string, repo: string) {
+    return (await this.request<SigningKeyInfo[]>('GET', `/orgs/${org}/repos/${repo}/keys`)).data;
+  }
+
+  async rotateKey(
+    org: string,
+    repo: string,
+    body: { algorithm?: 'rsa4096' | 'ed25519'; expiresAt?: string } = {},
+  ) {
+    return (await this.request<SigningKeyInfo>('POST', `/orgs/${org}/repos/${repo}/keys/rotate`, body)).data;
+  }
+
+  async retireKey(org: string, repo: string, fingerprint: string) {
+    return (
+      await this.request<SigningKeyInfo>('POST', `/orgs/${org}/repos/${repo}/keys/${fingerprint}/retire`)
+    ).data;
+  }
+
+  async revokeKey(org: string, repo: string, fingerprint: string, reason: string) {
+    return (
+      await this.request<SigningKeyInfo & { activeKey: SigningKeyInfo | null }>(
+        'POST',
+        `/orgs/${org}/repos/${repo}/keys/${fingerprint}/revoke`,
+        { reason },
       )
     ).data;
   }

@@ -100,6 +100,8 @@ export interface Config {
   releaseValidSeconds: number;
   /** also publish Packages.xz (slow for large distributions; gzip is always published) */
   debXz: boolean;
+  /** publish `<org>-<repo>-archive-keyring` (.deb and .rpm) in every distribution, rebuilt when keys change */
+  keyringPackages: boolean;
   trustProxy: TrustProxy;
   rateLimits: RateLimitSettings;
   production: boolean;
@@ -198,6 +200,7 @@ const envSchema = z.object({
   PALLET_GC_TEMP_AGE_HOURS: z.coerce.number().min(0).default(24),
   PALLET_RELEASE_VALID_DAYS: z.coerce.number().min(0).default(0),
   PALLET_DEB_XZ: z.enum(['true', 'false']).default('false'),
+  PALLET_KEYRING_PACKAGES: z.enum(['on', 'off']).default('on'),
   PALLET_LOG_NAME: z
     .string()
     .regex(/^[^\s+]+$/, 'no spaces or "+"')
@@ -439,6 +442,7 @@ export function loadConfig(
     },
     releaseValidSeconds: Math.round(e.PALLET_RELEASE_VALID_DAYS * 86400),
     debXz: e.PALLET_DEB_XZ === 'true',
+    keyringPackages: e.PALLET_KEYRING_PACKAGES === 'on',
     trustProxy: e.PALLET_TRUST_PROXY,
     rateLimits: {
       signInFailuresPerAccountSource: e.PALLET_LIMIT_SIGNIN_ACCOUNT_SOURCE,

@@ -79,6 +79,7 @@ export * from './repository/list-repositories';
 export * from './repository/update-repository';
 export * from './setup/build-setup';
 export * from './signing-key/list-signing-keys';
+export * from './signing-key/publish-keyring-packages';
 export * from './signing-key/rekey-repository';
 export * from './signing-key/retire-signing-key';
 export * from './signing-key/revoke-signing-key';

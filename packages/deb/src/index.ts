@@ -1,5 +1,6 @@
 // @pallet/deb: reads .deb packages and Debian versions, writes Packages and Release indexes.
 // Pure: takes bytes and plain data, returns plain data; imports nothing of Pallet's.
+export { type BuildDebInput, buildDeb, type DebFile } from './build-deb';
 export {
   compressIndex,
   DEFAULT_GZIP_LEVEL,

@@ -2,6 +2,7 @@
 // package's pre-rendered index entry, then bumps the distribution's generation so a publication follows.
 import type { CoreContext } from '../context/core-context';
 import { requestPublication } from '../publication/request-publication';
+import { publishKeyringPackages } from '../signing-key/publish-keyring-packages';
 import { prepareDeb } from './prepare-deb';
 import { prepareRpm } from './prepare-rpm';
 
@@ -29,6 +30,10 @@ export async function ingestPackage(ctx: CoreContext, packageId: string): Promis
     data: { generation: { increment: 1 } },
   });
   await requestPublication(ctx, dist.id, dist.generation);
+  // Every distribution carries the repository's keyring package (uploaded once per key change).
+  if (ctx.config.keyringPackages && !pkg.name.endsWith('-archive-keyring')) {
+    await publishKeyringPackages(ctx, pkg.repositoryId, { distributionId: pkg.distributionId });
+  }
 }
 
 /** Called when the last retry failed: the package shows `failed` with the reason. */

@@ -6,6 +6,7 @@ import type { CoreContext } from '../context/core-context';
 import { distroAccepts, type Format, parseDistributionName } from '../distribution/distribution-name';
 import { InvalidRequest } from '../errors/domain-errors';
 import { loadPublicKeys } from '../signing-key/load-signing-keys';
+import { keyringPackageName, keyringPaths } from '../signing-key/publish-keyring-packages';
 
 export const TOKEN_PLACEHOLDER = 'YOUR_READ_TOKEN';
 
@@ -17,6 +18,8 @@ export interface SetupAnswer {
   keyUrl: string;
   keyringUrl: string;
   keyFingerprints: string[];
+  /** the repository's keyring package (installed by the script): new keys arrive with ordinary upgrades */
+  keyringPackage?: { name: string; path: string };
   apt?: {
     sourcesLine: string;
     deb822: string;
@@ -55,6 +58,9 @@ export async function buildSetup(
   const id = `${org.slug}-${repository.slug}`;
   const keyUrl = `${root}/gpg.asc`;
   const keyringUrl = `${root}/gpg.gpg`;
+  const keyringName = keyringPackageName(org.slug, repository.slug);
+  const keyringFiles = keyringPaths(org.slug, repository.slug);
+  const withKeyring = ctx.config.keyringPackages;
   const common = {
     format,
     distribution: dist.name,
@@ -111,10 +117,17 @@ export async function buildSetup(
       deb822.trimEnd(),
       'EOF',
       'apt-get update',
+      ...(withKeyring
+        ? [
+            `# The keyring package owns ${keyringPath} from now on: upgrades bring the next signing key.`,
+            `apt-get install -y '${keyringName}'`,
+          ]
+        : []),
       '',
     ].join('\n');
     return {
       ...common,
+      ...(withKeyring ? { keyringPackage: { name: keyringName, path: keyringFiles.deb } } : {}),
       baseUrl,
       apt: { sourcesLine, deb822, keyringPath, ...(authConf ? { authConf, authConfPath } : {}) },
       script,
@@ -163,6 +176,7 @@ export async function buildSetup(
     'EOF',
     `  rpm --import '${keyUrl}'`,
     `  zypper --non-interactive refresh '${id}'`,
+    ...(withKeyring ? [`  zypper --non-interactive install '${keyringName}'`] : []),
     'else',
     ...(isPrivate ? ['  umask 077'] : []),
     `  cat > '/etc/yum.repos.d/${id}.repo' <<'EOF'`,
@@ -170,11 +184,13 @@ export async function buildSetup(
     'EOF',
     ...(isPrivate ? [`  sed -i "s|__PALLET_TOKEN__|$PALLET_TOKEN|" '/etc/yum.repos.d/${id}.repo'`] : []),
     `  dnf -y makecache --repo '${id}' || yum -y makecache`,
+    ...(withKeyring ? [`  dnf -y install '${keyringName}' || yum -y install '${keyringName}'`] : []),
     'fi',
     '',
   ].join('\n');
   return {
     ...common,
+    ...(withKeyring ? { keyringPackage: { name: keyringName, path: keyringFiles.rpm } } : {}),
     baseUrl,
     yum: { repoFile, repoFilePath: `/etc/yum.repos.d/${id}.repo` },
     zypper: {

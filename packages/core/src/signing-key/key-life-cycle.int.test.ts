@@ -73,7 +73,26 @@ async function add(bytes: Uint8Array, distribution: string) {
   return pkg;
 }
 
+/** Ingests what the worker would (the keyring packages uploaded by the system). */
+async function ingestPending() {
+  for (;;) {
+    const pending = await ctx.db.package.findMany({ where: { repositoryId, indexEntry: null } });
+    if (pending.length === 0) return;
+    for (const p of pending) await ingestPackage(ctx, p.id);
+  }
+}
+
+async function keyringVersions(): Promise<string[]> {
+  const rows = await ctx.db.package.findMany({
+    where: { repositoryId, name: 'keys-repo-archive-keyring' },
+    include: { distribution: true },
+    orderBy: [{ version: 'asc' }],
+  });
+  return rows.map((r) => `${r.distribution.name} ${r.version}`).sort();
+}
+
 async function publishAll() {
+  await ingestPending();
   const dists = await ctx.db.distribution.findMany({ where: { repositoryId } });
   for (const d of dists) await publishDistributionNow(ctx, d.id);
 }
@@ -128,7 +147,7 @@ function rpmChecks(rpm: Buffer, keyArmored: string, label: string): boolean {
 }
 
 async function rpmRow() {
-  return ctx.db.package.findFirstOrThrow({ where: { repositoryId, format: 'RPM' } });
+  return ctx.db.package.findFirstOrThrow({ where: { repositoryId, format: 'RPM', name: 'keyed' } });
 }
 
 async function expectDomainError(p: Promise<unknown>, code: string) {
@@ -142,7 +161,9 @@ async function expectDomainError(p: Promise<unknown>, code: string) {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pallet-keys-int-'));
-  ctx = createCoreContext(loadConfig({ ...process.env, PALLET_STORAGE: join(work, 'storage') }));
+  ctx = createCoreContext(
+    loadConfig({ ...process.env, PALLET_STORAGE: join(work, 'storage'), PALLET_KEYRING_PACKAGES: 'on' }),
+  );
   const s = await signUp(ctx, { email: 'keys@example.test', password: 'long enough password', org: 'keys' });
   actor = await authenticateToken(ctx, s.token);
   const repo = await createRepository(ctx, actor, 'keys', { name: 'repo', keyAlgorithm: 'ed25519' });
@@ -161,6 +182,21 @@ describe('signing key life cycle', () => {
   let first: string;
   let second: string;
   let third: string;
+
+  it('publishes the keyring package in every distribution', async () => {
+    expect(await keyringVersions()).toEqual(['debian/bookworm 1', 'el/9 1-1']);
+    const keyring = await ctx.db.package.findFirstOrThrow({
+      where: { repositoryId, name: 'keys-repo-archive-keyring', format: 'RPM' },
+    });
+    expect(keyring.status).toBe('PUBLISHED');
+    const [key] = await ctx.db.signingKey.findMany({ where: { repositoryId } });
+    const rpm = await served(`rpm/el/9/${keyring.filename}`);
+    expect(rpmChecks(rpm, key!.publicKeyArmored, 'keyring')).toBe(true);
+    const audit = await ctx.db.auditEvent.findFirstOrThrow({
+      where: { action: 'package.upload', actorType: 'system' },
+    });
+    expect(audit.target).toMatch(/keys-repo-archive-keyring/);
+  });
 
   it('rotates: the new key is active, the old one retiring, everything republished signed by both', async () => {
     const [original] = await listSigningKeys(ctx, actor, 'keys', 'repo');
@@ -188,8 +224,18 @@ describe('signing key life cycle', () => {
     const asc = (await served('gpg.asc')).toString('utf8');
     expect(asc.match(/BEGIN PGP PUBLIC KEY BLOCK/g)).toHaveLength(2);
     // During the transition rpms keep their signature (machines holding the old key only still install).
-    expect(await rekeyRepository(ctx, { repositoryId, resignRpms: false })).toMatchObject({ resigned: 0 });
+    expect(await rekeyRepository(ctx, { repositoryId, resignRpms: false })).toMatchObject({
+      resigned: 0,
+      keyrings: 2,
+    });
     expect((await rpmRow()).servedBlobId).toBe(before.servedBlobId);
+    await publishAll();
+    expect(await keyringVersions()).toEqual([
+      'debian/bookworm 1',
+      'debian/bookworm 2',
+      'el/9 1-1',
+      'el/9 2-1',
+    ]);
     expect((await ctx.db.repository.findUniqueOrThrow({ where: { id: repositoryId } })).keyringVersion).toBe(
       1,
     );
@@ -219,7 +265,11 @@ describe('signing key life cycle', () => {
     expect(retired).toMatchObject({ fingerprint: first, status: 'retired' });
     const asc = (await served('gpg.asc')).toString('utf8');
     expect(asc.match(/BEGIN PGP PUBLIC KEY BLOCK/g)).toHaveLength(1);
-    expect(await rekeyRepository(ctx, { repositoryId, resignRpms: true })).toMatchObject({ resigned: 1 });
+    // The application rpm and keyring version 1 were signed by the retired key (version 2 by the new one).
+    expect(await rekeyRepository(ctx, { repositoryId, resignRpms: true })).toMatchObject({
+      resigned: 2,
+      keyrings: 2,
+    });
     const after = await rpmRow();
     expect(after.filename).not.toBe(before.filename);
     expect(after.filename).toMatch(/^Packages\/k\/[0-9a-f]{16}\/keyed-1\.0-1\.noarch\.rpm$/);
@@ -236,7 +286,10 @@ describe('signing key life cycle', () => {
     const primary = await served('rpm/el/9/repodata/repomd.xml');
     expect(primary.length).toBeGreaterThan(0);
     // Idempotent: nothing left to re-sign.
-    expect(await rekeyRepository(ctx, { repositoryId, resignRpms: true })).toMatchObject({ resigned: 0 });
+    expect(await rekeyRepository(ctx, { repositoryId, resignRpms: true })).toMatchObject({
+      resigned: 0,
+      keyrings: 0,
+    });
     await expectDomainError(retireSigningKey(ctx, actor, 'keys', 'repo', first), 'key_not_retiring');
   });
 
@@ -281,11 +334,24 @@ describe('signing key life cycle', () => {
     // Republished at once without the revoked key's signature, then the rpms re-signed.
     await publishAll();
     expect(await signers([second, third])).toMatchObject({ deb: [third], rpm: [third], debCount: 1 });
-    expect(await rekeyRepository(ctx, { repositoryId, resignRpms: true })).toMatchObject({ resigned: 1 });
+    const rekeyed = await rekeyRepository(ctx, { repositoryId, resignRpms: true });
+    expect(rekeyed.resigned).toBeGreaterThanOrEqual(1);
     await publishAll();
     const after = await rpmRow();
     expect(after.filename).not.toBe(before.filename);
-    expect(rpmChecks(await served(`rpm/el/9/${after.filename}`), await publicKey(third), 'third')).toBe(true);
+    // Every served rpm (the application, every keyring version) now verifies with the new key.
+    const rpms = await ctx.db.package.findMany({ where: { repositoryId, format: 'RPM' } });
+    expect(rpms.length).toBeGreaterThanOrEqual(4);
+    for (const [i, r] of rpms.entries())
+      expect(rpmChecks(await served(`rpm/el/9/${r.filename}`), await publicKey(third), `third-${i}`)).toBe(
+        true,
+      );
+    // The newest keyring package holds only the new key (the .deb its binary keyring).
+    const newest = await ctx.db.package.findFirstOrThrow({
+      where: { repositoryId, format: 'DEB', name: 'keys-repo-archive-keyring' },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(newest.version).toBe('4');
     await expectDomainError(
       revokeSigningKey(ctx, actor, 'keys', 'repo', second, { reason: 'again' }),
       'key_revoked',

@@ -9,10 +9,13 @@ import type { CoreContext } from '../context/core-context';
 import { fileNameScope, supersedeFileName } from '../package/claim-file-name';
 import { loadRpmSigningKey, renderRpmEntries, signUpload } from '../package/prepare-rpm';
 import type { UnsealedKey } from './load-signing-keys';
+import { publishKeyringPackages } from './publish-keyring-packages';
 import { bumpRepositoryGenerations, requestRepublication } from './republish-repository';
 
 export interface RekeyResult {
   resigned: number;
+  /** distributions that received the next keyring package version */
+  keyrings: number;
   republished: number;
 }
 
@@ -21,7 +24,7 @@ export async function rekeyRepository(
   opts: { repositoryId: string; resignRpms: boolean },
 ): Promise<RekeyResult> {
   const repository = await ctx.db.repository.findUnique({ where: { id: opts.repositoryId } });
-  if (!repository) return { resigned: 0, republished: 0 };
+  if (!repository) return { resigned: 0, keyrings: 0, republished: 0 };
   let resigned = 0;
   if (opts.resignRpms) {
     const key = await loadRpmSigningKey(ctx, repository.id);
@@ -40,10 +43,15 @@ export async function rekeyRepository(
       if (await resignRpmIfNeeded(ctx, pkg, key)) resigned++;
     }
   }
+  // The next keyring package version (uploads queue their own ingestion and publication).
+  const keyrings = await publishKeyringPackages(ctx, repository.id);
   const pending = await ctx.db.$transaction((tx) => bumpRepositoryGenerations(tx, repository.id));
   await requestRepublication(ctx, pending);
-  ctx.log.info({ repositoryId: repository.id, resigned, republished: pending.length }, 'repository re-keyed');
-  return { resigned, republished: pending.length };
+  ctx.log.info(
+    { repositoryId: repository.id, resigned, keyrings, republished: pending.length },
+    'repository re-keyed',
+  );
+  return { resigned, keyrings, republished: pending.length };
 }
 
 type RpmRow = Package & { blob: Blob; distribution: Distribution };
