@@ -42,6 +42,8 @@ export async function publishKeyringPackages(
   const distributions = await ctx.db.distribution.findMany({
     where: {
       repositoryId,
+      // A frozen distribution's package set does not change (its rpms are still re-signed).
+      frozen: false,
       ...(opts.distributionId ? { id: opts.distributionId } : {}),
       // rpm versions are recorded as version-release
       packages: { none: { name, version: { in: [version, `${version}-1`] } } },

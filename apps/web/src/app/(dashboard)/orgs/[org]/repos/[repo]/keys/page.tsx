@@ -8,6 +8,7 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { getCore } from '@/lib/core';
 import { loadOr404 } from '../../../../../_lib/dashboard';
+import { RetireKeyButton, RevokeKeyButton, RotateKeyButton } from './key-buttons';
 
 export const metadata = { title: 'Signing keys' };
 
@@ -32,9 +33,10 @@ export default async function KeysPage({ params }: { params: Promise<{ org: stri
     <Card>
       <CardHeader
         title="Signing keys"
-        description="Pallet signs every publication of this repository with its active key. Clients check signatures against the public key below."
+        description="Pallet signs every publication of this repository with its active key (and a retiring key during a rotation). Clients check signatures against the public keys below; the keyring package brings them new keys through ordinary upgrades."
         actions={
           <div className="flex flex-wrap gap-2">
+            <RotateKeyButton org={o.slug} repo={repo} disabled={keys.some((k) => k.status === 'retiring')} />
             <a href={`${root}/gpg.asc`} className={buttonClass('secondary', 'sm')} download>
               <Download size={14} aria-hidden="true" />
               gpg.asc (armored)
@@ -43,6 +45,12 @@ export default async function KeysPage({ params }: { params: Promise<{ org: stri
               <Download size={14} aria-hidden="true" />
               gpg.gpg (keyring)
             </a>
+            {keys.some((k) => k.status === 'revoked') ? (
+              <a href={`${root}/revoked.asc`} className={buttonClass('secondary', 'sm')} download>
+                <Download size={14} aria-hidden="true" />
+                revoked.asc (revocations)
+              </a>
+            ) : null}
           </div>
         }
       />
@@ -63,6 +71,9 @@ export default async function KeysPage({ params }: { params: Promise<{ org: stri
             <Th>Status</Th>
             <Th>Created</Th>
             <Th>Expires</Th>
+            <Th>
+              <span className="sr-only">Actions</span>
+            </Th>
           </tr>
         </thead>
         <tbody>
@@ -79,13 +90,32 @@ export default async function KeysPage({ params }: { params: Promise<{ org: stri
               </Td>
               <Td>
                 <Badge
-                  tone={k.status === 'active' ? 'success' : k.status === 'retiring' ? 'warning' : 'neutral'}
+                  tone={
+                    k.status === 'active'
+                      ? 'success'
+                      : k.status === 'retiring'
+                        ? 'warning'
+                        : k.status === 'revoked'
+                          ? 'danger'
+                          : 'neutral'
+                  }
                 >
                   {k.status}
                 </Badge>
+                {k.revocationReason ? (
+                  <span className="ml-2 text-xs text-slate-600">{k.revocationReason}</span>
+                ) : null}
               </Td>
               <Td className="whitespace-nowrap">{formatDate(k.createdAt)}</Td>
               <Td className="whitespace-nowrap">{k.expiresAt ? formatDate(k.expiresAt) : 'never'}</Td>
+              <Td className="whitespace-nowrap text-right">
+                {k.status === 'retiring' ? (
+                  <RetireKeyButton org={o.slug} repo={repo} fingerprint={k.fingerprint} />
+                ) : null}
+                {k.status !== 'revoked' ? (
+                  <RevokeKeyButton org={o.slug} repo={repo} fingerprint={k.fingerprint} />
+                ) : null}
+              </Td>
             </tr>
           ))}
         </tbody>
