@@ -31,6 +31,7 @@ interface Fixture {
   pkgId: string;
   publicationId: string;
   readTokenId: string;
+  clientCertificateId: string;
   ownerUserId: string;
   invitationId: string;
   invitationSecret: string;
@@ -154,6 +155,33 @@ const ENDPOINTS: Endpoint[] = [
     method: 'DELETE',
     need: 'admin',
     path: (f) => `/orgs/${A}/oidc-trusts/${f.oidcTrustId}`,
+  },
+  { route: 'orgs/[org]/client-cas', method: 'GET', need: 'admin', path: () => `/orgs/${A}/client-cas` },
+  {
+    route: 'orgs/[org]/client-cas',
+    method: 'POST',
+    need: 'admin',
+    path: () => `/orgs/${A}/client-cas`,
+    body: () => ({ json: { name: 'matrix CA' } }),
+  },
+  {
+    route: 'orgs/[org]/client-certificates',
+    method: 'GET',
+    need: 'admin',
+    path: () => `/orgs/${A}/client-certificates`,
+  },
+  {
+    route: 'orgs/[org]/client-certificates',
+    method: 'POST',
+    need: 'admin',
+    path: () => `/orgs/${A}/client-certificates`,
+    body: () => ({ json: { name: 'matrix machine' } }),
+  },
+  {
+    route: 'orgs/[org]/client-certificates/[id]',
+    method: 'DELETE',
+    need: 'admin',
+    path: (f) => `/orgs/${A}/client-certificates/${f.clientCertificateId}`,
   },
   { route: 'orgs/[org]/repos', method: 'GET', need: 'read', path: () => `/orgs/${A}/repos` },
   {
@@ -426,6 +454,9 @@ beforeAll(async () => {
       subject: 'repo:acme/app:ref:refs/heads/main',
       scopes: ['repo:write'],
     })
+  ).data.id;
+  f.clientCertificateId = (
+    await api.request<{ id: string }>('POST', `/orgs/${A}/client-certificates`, { name: 'fixture machine' })
   ).data.id;
   secrets.push(...Object.values(tokens), inv.token);
 

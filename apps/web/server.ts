@@ -9,7 +9,12 @@ import next from 'next';
 import { refuseBadRequestTarget } from './src/lib/edge-request-target';
 import { stampPeerAddress } from './src/lib/peer-address';
 import { BlobMemoryCache } from './src/origin/blob-memory-cache';
-import { handleDownload, handleEdgeAuth, type OriginContext } from './src/origin/handle-repository-request';
+import {
+  handleDownload,
+  handleEdgeAuth,
+  handleEdgeClientCas,
+  type OriginContext,
+} from './src/origin/handle-repository-request';
 
 /** In-flight requests get this long after SIGTERM before their sockets are closed. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -52,6 +57,7 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   if (isDownload(url)) void handleDownload(origin, req, res);
   else if (url === '/_pallet/edge-auth' || url.startsWith('/_pallet/edge-auth?'))
     void handleEdgeAuth(origin, req, res);
+  else if (url === '/_pallet/edge-client-cas') void handleEdgeClientCas(origin, req, res);
   else void handleNext(req, res);
 });
 

@@ -114,6 +114,8 @@ export interface Config {
   listenHost?: string;
   /** memory the origin server may hold small repository files in (bytes) */
   serveMemoryBytes: number;
+  /** the shipped edge's directory (`npm run edge`): its TLS certificate state is read from there */
+  edgeDir: string;
   /** optional CDN purge after each publication switch, with the changed canonical paths */
   purge: {
     /** generic webhook: POST JSON, HMAC-SHA256 signed with webhookSecret */
@@ -215,6 +217,7 @@ const envSchema = z.object({
   PALLET_LIMIT_TOKEN_FAILURES_SOURCE: rateLimitEnv('100/5m'),
   PALLET_SIGNIN_MAX_DELAY: z.string().default('15m').transform(durationSeconds),
   PALLET_SERVE_MEMORY_MB: z.coerce.number().min(0).default(64),
+  PALLET_EDGE_DIR: z.string().optional(),
   PALLET_LISTEN_HOST: z.string().min(1).optional(),
   PALLET_PURGE_WEBHOOK_URL: z.url().optional(),
   PALLET_PURGE_WEBHOOK_SECRET: z.string().min(16).optional(),
@@ -459,6 +462,7 @@ export function loadConfig(
     witnessLogs: e.PALLET_WITNESS_LOGS.split(/[\s,]+/).filter(Boolean),
     listenHost: e.PALLET_LISTEN_HOST,
     serveMemoryBytes: Math.round(e.PALLET_SERVE_MEMORY_MB * 1024 * 1024),
+    edgeDir: e.PALLET_EDGE_DIR ? resolve(root, e.PALLET_EDGE_DIR) : join(dataDir, 'edge'),
     purge: {
       webhookUrl: e.PALLET_PURGE_WEBHOOK_URL,
       webhookSecret: e.PALLET_PURGE_WEBHOOK_SECRET,

@@ -4,12 +4,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   authenticateDownloadActor,
+  authenticateDownloadCertificate,
   type CoreContext,
+  clientCaBundle,
   DomainError,
   type Download,
   type DownloadCache,
   decodePathSegments,
   InvalidRequest,
+  isFromTrustedProxy,
   RateLimited,
   resolveClientIp,
   resolveDownload,
@@ -19,6 +22,8 @@ import { PEER_HEADER } from '../lib/peer-address';
 import { cacheControlOf, etagOf, type ServeContext, serveDownload } from '../lib/serve-download';
 
 const BASIC_CHALLENGE = 'Basic realm="pallet repository", charset="UTF-8"';
+/** Set by the shipped edge (deploy/nginx/pallet-locations.conf) from a verified client certificate. */
+const CLIENT_CERT_HEADER = 'x-pallet-client-cert';
 
 export interface OriginContext extends ServeContext {
   core: CoreContext;
@@ -73,8 +78,27 @@ async function resolveFor(oc: OriginContext, req: IncomingMessage, path: string)
     req.headers['x-forwarded-for'] as string | undefined,
     oc.core.config.trustProxy,
   );
-  const actor = await authenticateDownloadActor(oc.core, oc.cache, req.headers.authorization, ip);
+  const certificate = req.headers.authorization ? null : presentedCertificate(oc, req);
+  const actor = certificate
+    ? await authenticateDownloadCertificate(oc.core, oc.cache, certificate, ip)
+    : await authenticateDownloadActor(oc.core, oc.cache, req.headers.authorization, ip);
   return resolveDownload(oc.core, oc.cache, actor, segments);
+}
+
+/**
+ * The client certificate the edge verified (nginx's URL-escaped PEM), believed only from a trusted
+ * proxy (PALLET_TRUST_PROXY): from anyone else the header is ignored, as a certificate is public.
+ */
+function presentedCertificate(oc: OriginContext, req: IncomingMessage): string | null {
+  const header = req.headers[CLIENT_CERT_HEADER];
+  if (typeof header !== 'string' || !header) return null;
+  if (!isFromTrustedProxy(req.headers[PEER_HEADER] as string | undefined, oc.core.config.trustProxy))
+    return null;
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    throw new InvalidRequest('Malformed client certificate header.');
+  }
 }
 
 /** GET/HEAD /dl/... */
@@ -125,6 +149,30 @@ export async function handleEdgeAuth(
     res.end();
   } catch (err) {
     req.method = 'HEAD'; // the edge reads status and headers only
+    sendError(oc.core, req, res, err);
+  }
+}
+
+/** GET /_pallet/edge-client-cas: the orgs' client CA certificates (public), for the edge's TLS. */
+export async function handleEdgeClientCas(
+  oc: OriginContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET', 'content-length': '0' });
+      res.end();
+      return;
+    }
+    const body = await clientCaBundle(oc.core);
+    res.writeHead(200, {
+      'content-type': 'application/x-pem-file',
+      'cache-control': 'no-store',
+      'content-length': String(Buffer.byteLength(body)),
+    });
+    res.end(body);
+  } catch (err) {
     sendError(oc.core, req, res, err);
   }
 }

@@ -72,3 +72,13 @@ export function resolveClientIp(
     client = previous;
   }
 }
+
+/**
+ * Whether the TCP peer itself is one of our proxies: only then are headers the edge sets about the
+ * connection (a verified client certificate) believed.
+ */
+export function isFromTrustedProxy(peer: string | null | undefined, trust: TrustProxy): boolean {
+  const ip = canonicalIp(peer);
+  if (!ip || trust.kind === 'none') return false;
+  return trust.kind === 'hops' ? trust.hops >= 1 : isTrustedProxy(trust, ip);
+}

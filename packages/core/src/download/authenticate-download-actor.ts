@@ -4,6 +4,8 @@
 // membership or a user changed; so a warm check costs one hash and a map lookup, and a revocation or
 // demotion applies from the next request.
 import type { Actor } from '../auth/actor';
+import { authenticateClientCertificate } from '../client-certificate/authenticate-client-certificate';
+import { fingerprintOfPem } from '../client-certificate/x509-certificates';
 import type { CoreContext } from '../context/core-context';
 import { Unauthorized } from '../errors/domain-errors';
 import { authenticateToken } from '../token/authenticate-token';
@@ -60,4 +62,39 @@ export async function authenticateDownloadActor(
     // Package clients answer a Basic challenge; a bad token is reported the same way.
     throw err instanceof Unauthorized ? new AuthRequired() : err;
   }
+}
+
+/** Certificate PEM → SHA-256 fingerprint (a pure function of the PEM, so never stale). */
+const pemFingerprints = new Map<string, string | null>();
+
+/**
+ * Who presents a client certificate the edge verified (PEM as the edge passed it on): its registered
+ * grant, remembered like a token's until a notification says the certificate changed. An unknown or
+ * revoked certificate is refused as a bad token is.
+ */
+export async function authenticateDownloadCertificate(
+  ctx: CoreContext,
+  cache: DownloadCache,
+  pem: string,
+  ip: string | undefined,
+): Promise<Actor> {
+  let fingerprint = pemFingerprints.get(pem);
+  if (fingerprint === undefined) {
+    fingerprint = fingerprintOfPem(pem);
+    if (pemFingerprints.size >= MAX_HEADERS) pemFingerprints.clear();
+    pemFingerprints.set(pem, fingerprint);
+  }
+  if (!fingerprint) throw new AuthRequired();
+  const key = `cert:${fingerprint}`;
+  const cached = cache.token(key);
+  if (cached) return cached;
+  const started = cache.tokenCheckStarted();
+  const actor = await authenticateClientCertificate(ctx, fingerprint, ip);
+  if (!actor) throw new AuthRequired();
+  const row = await ctx.db.clientCertificate.findUnique({
+    where: { fingerprint },
+    select: { notAfter: true },
+  });
+  cache.rememberToken(key, actor, row?.notAfter ?? null, started);
+  return actor;
 }

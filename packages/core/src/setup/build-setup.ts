@@ -79,6 +79,17 @@ export async function buildSetup(
       : {}),
   };
   const curlAuth = isPrivate ? ` -u "token:\${PALLET_TOKEN:?set PALLET_TOKEN to a read token}"` : '';
+  // A read token over plain http crosses the network in clear text: the script refuses unless told.
+  const insecureGuard =
+    isPrivate && root.startsWith('http://')
+      ? [
+          'case "${PALLET_ALLOW_INSECURE:-}" in',
+          '  1) ;;',
+          `  *) echo 'Refusing to configure a private repository over plain http: the read token would cross the network unencrypted. Serve Pallet over https (APP_URL), or set PALLET_ALLOW_INSECURE=1 for a loopback test.' >&2`,
+          '     exit 1 ;;',
+          'esac',
+        ]
+      : [];
   if (format === 'deb') {
     const baseUrl = `${root}/deb/${dist.distro}`;
     const dist2 = await ctx.db.distribution.findFirst({
@@ -105,6 +116,7 @@ export async function buildSetup(
       '#!/bin/sh',
       `# Sets up the ${org.slug}/${repository.slug} APT repository for ${dist.name}.`,
       'set -eu',
+      ...insecureGuard,
       `curl -fsSL${curlAuth} '${keyringUrl}' -o '${keyringPath}'`,
       `chmod 0644 '${keyringPath}'`,
       ...(isPrivate
@@ -164,6 +176,7 @@ export async function buildSetup(
     '#!/bin/sh',
     `# Sets up the ${org.slug}/${repository.slug} RPM repository for ${dist.name} (dnf/yum or zypper).`,
     'set -eu',
+    ...insecureGuard,
     `if command -v zypper >/dev/null 2>&1; then`,
     ...(isPrivate
       ? [

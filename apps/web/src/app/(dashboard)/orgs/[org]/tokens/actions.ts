@@ -1,6 +1,6 @@
 'use server';
 // Token changes through the same core services as POST/DELETE /api/v1/orgs/{org}/tokens.
-import { createToken, revokeToken } from '@pallet/core';
+import { createToken, revokeClientCertificate, revokeToken } from '@pallet/core';
 import { revalidatePath } from 'next/cache';
 import type { ConfirmResult } from '@/components/confirm-action';
 import { act } from '../../../_lib/dashboard';
@@ -38,6 +38,12 @@ export async function createTokenAction(
 
 export async function revokeTokenAction(org: string, id: string): Promise<ConfirmResult> {
   const result = await act({ org, id }, (core, actor) => revokeToken(core, actor, org, id));
+  revalidatePath(`/orgs/${org}/tokens`);
+  return result.ok ? { ok: true } : { ok: false, error: result.error };
+}
+
+export async function revokeClientCertificateAction(org: string, id: string): Promise<ConfirmResult> {
+  const result = await act({ org, id }, (core, actor) => revokeClientCertificate(core, actor, org, id));
   revalidatePath(`/orgs/${org}/tokens`);
   return result.ok ? { ok: true } : { ok: false, error: result.error };
 }

@@ -1,5 +1,5 @@
 // The Tokens page: the org's API tokens (never their secrets), creation and revocation.
-import { listRepositories, listTokens } from '@pallet/core';
+import { listClientCertificates, listRepositories, listTokens } from '@pallet/core';
 import { ConfirmAction } from '@/components/confirm-action';
 import { formatAgo, formatDate } from '@/components/format';
 import { Alert } from '@/components/ui/alert';
@@ -9,7 +9,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, Td, Th } from '@/components/ui/table';
 import { load } from '../../../_lib/dashboard';
-import { revokeTokenAction } from './actions';
+import { revokeClientCertificateAction, revokeTokenAction } from './actions';
 import { CreateTokenForm } from './create-token-form';
 
 export const metadata = { title: 'API tokens' };
@@ -17,7 +17,11 @@ export const metadata = { title: 'API tokens' };
 export default async function TokensPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const loaded = await load((core, actor) =>
-    Promise.all([listTokens(core, actor, org), listRepositories(core, actor, org)]),
+    Promise.all([
+      listTokens(core, actor, org),
+      listRepositories(core, actor, org),
+      listClientCertificates(core, actor, org),
+    ]),
   );
   const header = (
     <PageHeader
@@ -32,7 +36,7 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
         <Alert tone="warning">{loaded.message}</Alert>
       </>
     );
-  const [tokens, repos] = loaded.data;
+  const [tokens, repos, certificates] = loaded.data;
   const now = Date.now();
   return (
     <>
@@ -121,7 +125,69 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
             </Table>
           )}
         </Card>
-        <Card>
+        {certificates.length ? (
+          <Card className="lg:col-start-1">
+            <CardHeader title="Client certificates" />
+            <Table label="Client certificates">
+              <thead>
+                <tr>
+                  <Th>Name</Th>
+                  <Th>Repositories</Th>
+                  <Th>Last used</Th>
+                  <Th>State</Th>
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </thead>
+              <tbody>
+                {certificates.map((c) => {
+                  const expired = new Date(c.notAfter).getTime() <= now;
+                  return (
+                    <tr key={c.id} data-certificate={c.name}>
+                      <Td>
+                        <div className="font-medium text-slate-900">{c.name}</div>
+                        <div className="text-xs text-slate-600">
+                          <code>{c.fingerprint.slice(0, 16)}…</code> · created {formatDate(c.createdAt)}
+                        </div>
+                      </Td>
+                      <Td className="text-xs">
+                        {c.repos.length ? c.repos.join(', ') : 'all repositories'} (read)
+                      </Td>
+                      <Td className="text-xs whitespace-nowrap">{formatAgo(c.lastUsedAt)}</Td>
+                      <Td>
+                        {c.revokedAt ? (
+                          <Badge tone="danger">revoked</Badge>
+                        ) : expired ? (
+                          <Badge tone="neutral">expired</Badge>
+                        ) : (
+                          <Badge tone="success">active</Badge>
+                        )}
+                        {!c.revokedAt && !expired ? (
+                          <div className="mt-1 text-xs text-slate-600">until {formatDate(c.notAfter)}</div>
+                        ) : null}
+                      </Td>
+                      <Td className="text-right">
+                        {!c.revokedAt ? (
+                          <ConfirmAction
+                            trigger="Revoke"
+                            triggerLabel={`Revoke certificate ${c.name}`}
+                            title={`Revoke “${c.name}”?`}
+                            description="Machines presenting this certificate are refused from now on. This cannot be undone."
+                            confirmLabel="Revoke certificate"
+                            pendingLabel="Revoking…"
+                            action={revokeClientCertificateAction.bind(null, org, c.id)}
+                          />
+                        ) : null}
+                      </Td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </Table>
+          </Card>
+        ) : null}
+        <Card className="lg:col-start-2 lg:row-start-1">
           <CardHeader title="New token" />
           <CardBody>
             <CreateTokenForm org={org} repos={repos.map((r) => r.slug)} />
