@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { ensureCertificate, ensureLocalCa, readCertificateState, tlsPaths } from './edge-tls.mjs';
 import { root } from './setup.mjs';
 
-export const EDGE_PACKAGES = ['nginx'];
+/** nginx, and openssl for the edge's local CA (the certificate when no ACME CA is configured). */
+export const EDGE_PACKAGES = ['nginx', 'openssl'];
 const TEMPLATES = [
   'nginx.conf',
   'pallet-http.conf',

@@ -17,7 +17,8 @@ export const DEFAULTS = {
 };
 
 /** Debian packages the test suite drives: the real package clients, signing tools and a browser.
- * That is: apt-get install -y dnf zypper rpm createrepo-c gnupg apt-utils chromium xz-utils zstd curl nginx */
+ * That is: apt-get install -y dnf zypper rpm createrepo-c gnupg apt-utils chromium xz-utils zstd curl nginx
+ *          openssl pebble */
 export const TEST_PACKAGES = [
   'dnf',
   'zypper',
@@ -31,8 +32,11 @@ export const TEST_PACKAGES = [
   'curl',
   // OSV advisory archives in the vulnerability-scanning tests
   'zip',
-  // the shipped edge (deploy/nginx), which the edge and soak end-to-end tests run
+  // the shipped edge (deploy/nginx), which the edge and soak end-to-end tests run, its local CA, and
+  // Let's Encrypt's ACME test CA for the edge's ACME path
   'nginx',
+  'openssl',
+  'pebble',
 ];
 
 function run(cmd, args, opts = {}) {
