@@ -216,7 +216,18 @@ export async function issueAcmeCertificate(opts) {
   // nginx's workers (nobody) read the challenge files.
   spawnSync('chmod', ['0755', p.dir, p.challenges]);
   if (!existsSync(p.accountKey)) writeAtomic(p.accountKey, await acme.crypto.createPrivateEcdsaKey(), 0o600);
-  const client = new acme.Client({ directoryUrl: opts.directoryUrl, accountKey: readFileSync(p.accountKey) });
+  // The account is registered once per directory; later orders name it (asking again for an existing
+  // account makes some CAs refuse the request as an empty account update).
+  const accountFile = `${p.accountKey}.json`;
+  let known = null;
+  try {
+    known = JSON.parse(readFileSync(accountFile, 'utf8'));
+  } catch {}
+  const client = new acme.Client({
+    directoryUrl: opts.directoryUrl,
+    accountKey: readFileSync(p.accountKey),
+    ...(known?.directoryUrl === opts.directoryUrl ? { accountUrl: known.accountUrl } : {}),
+  });
   const [key, csr] = await acme.crypto.createCsr(
     { commonName: opts.hostnames[0], altNames: opts.hostnames },
     await acme.crypto.createPrivateEcdsaKey(),
@@ -240,6 +251,10 @@ export async function issueAcmeCertificate(opts) {
       rmSync(challengeFile(challenge), { force: true });
     },
   });
+  writeAtomic(
+    accountFile,
+    JSON.stringify({ directoryUrl: opts.directoryUrl, accountUrl: client.getAccountUrl() }),
+  );
   return installCertificate(opts.dir, key.toString(), chain, 'acme');
 }
 

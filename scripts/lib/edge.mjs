@@ -108,6 +108,17 @@ export function renderEdgeConfig(opts) {
   return conf;
 }
 
+/** The master's worker and cache processes. */
+function nginxChildren(pid) {
+  const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return new Set(
+    r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
+}
+
 function reachable(port) {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });
@@ -166,7 +177,16 @@ export async function startEdge(opts) {
       { encoding: 'utf8' },
     );
     if (test.status !== 0) throw new Error(`edge: nginx rejects the new state: ${test.stderr.trim()}`);
+    const before = nginxChildren(child.pid);
     child.kill('SIGHUP');
+    // Done when the processes of the old generation are gone: from then on every connection is served
+    // with the new configuration and certificate (old workers finish their requests first).
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const now = nginxChildren(child.pid);
+      if (![...before].some((pid) => now.has(pid)) && now.size > 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   };
   let renewing = null;
   /** Renews the certificate when it is due (or `force`), then reloads; resolves to the new state or null. */
