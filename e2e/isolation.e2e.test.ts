@@ -40,6 +40,8 @@ interface Fixture {
   debByHash: string;
   rpmPackage: string;
   oidcTrustId: string;
+  webhookId: string;
+  deliveryId: string;
 }
 
 interface Endpoint {
@@ -337,6 +339,38 @@ const ENDPOINTS: Endpoint[] = [
     path: () => `/orgs/${A}/repos/${REPO}/policies`,
     body: () => ({ json: { rules: [{ kind: 'name', pattern: 'matrix-*', action: 'refuse' }] } }),
   },
+  { route: 'orgs/[org]/webhooks', method: 'GET', need: 'admin', path: () => `/orgs/${A}/webhooks` },
+  {
+    route: 'orgs/[org]/webhooks',
+    method: 'POST',
+    need: 'admin',
+    path: () => `/orgs/${A}/webhooks`,
+    body: () => ({ json: { url: 'https://hooks.example.test/matrix', events: ['package.deleted'] } }),
+  },
+  {
+    route: 'orgs/[org]/webhooks/[id]',
+    method: 'GET',
+    need: 'admin',
+    path: (f) => `/orgs/${A}/webhooks/${f.webhookId}`,
+  },
+  {
+    route: 'orgs/[org]/webhooks/[id]',
+    method: 'DELETE',
+    need: 'admin',
+    path: (f) => `/orgs/${A}/webhooks/${f.webhookId}`,
+  },
+  {
+    route: 'orgs/[org]/webhooks/[id]/deliveries',
+    method: 'GET',
+    need: 'admin',
+    path: (f) => `/orgs/${A}/webhooks/${f.webhookId}/deliveries`,
+  },
+  {
+    route: 'orgs/[org]/webhooks/[id]/deliveries/[deliveryId]/redeliver',
+    method: 'POST',
+    need: 'admin',
+    path: (f) => `/orgs/${A}/webhooks/${f.webhookId}/deliveries/${f.deliveryId}/redeliver`,
+  },
 ];
 
 const DL_KINDS: { kind: string; path: (f: Fixture) => string }[] = [
@@ -460,6 +494,16 @@ beforeAll(async () => {
   ).data.id;
   secrets.push(...Object.values(tokens), inv.token);
 
+  // Before the uploads, so that their publication records deliveries (the worker cannot reach the URL).
+  const hook = (
+    await api.request<{ id: string; secret: string }>('POST', `/orgs/${A}/webhooks`, {
+      url: 'https://hooks.example.test/pallet',
+      events: ['package.published'],
+    })
+  ).data;
+  f.webhookId = hook.id;
+  secrets.push(hook.secret);
+
   f.debFile = buildDeb(work, { name: 'matrix-hello', version: '1.0-1' });
   const deb = await api.uploadPackage(A, REPO, f.debFile, { distribution: 'debian/bookworm' });
   const rpmFile = buildRpm(work, { name: 'matrix-rpm', version: '1.0', release: '1', arch: 'noarch' });
@@ -480,6 +524,11 @@ beforeAll(async () => {
     `SELECT "currentPublicationId" AS id FROM "Distribution" WHERE name = 'debian/bookworm'`,
   );
   f.publicationId = current.rows[0]!.id;
+  const delivery = await db.query<{ id: string }>(
+    `SELECT id FROM "WebhookDelivery" WHERE "webhookId" = $1 LIMIT 1`,
+    [f.webhookId],
+  );
+  f.deliveryId = delivery.rows[0]!.id;
 
   const signedInA = await signInWithPassword(pallet.baseUrl, 'owner@acme.test', PASSWORD_A);
   const signedInB = await signInWithPassword(pallet.baseUrl, 'owner@globex.test', PASSWORD_B);
@@ -592,6 +641,12 @@ describe('isolation matrix', () => {
     });
     expect(await db.query(`SELECT 1 FROM "Org" WHERE slug = 'matrix-org'`)).toMatchObject({ rowCount: 0 });
     expect(await db.query(`SELECT 1 FROM "ApiToken" WHERE name = 'matrix'`)).toMatchObject({ rowCount: 0 });
+    expect(await db.query(`SELECT 1 FROM "Webhook" WHERE url LIKE '%/matrix'`)).toMatchObject({
+      rowCount: 0,
+    });
+    expect(await db.query(`SELECT 1 FROM "Webhook" WHERE id = $1`, [f.webhookId])).toMatchObject({
+      rowCount: 1,
+    });
     const pkg = await db.query<{ status: string }>(`SELECT status FROM "Package" WHERE id = $1`, [f.pkgId]);
     expect(pkg.rows[0]?.status).toBe('PUBLISHED');
     const all = bodies.join('\n');

@@ -1,5 +1,10 @@
 // Starts the BullMQ workers for every queue; returned handle closes them gracefully.
-import { type CoreContext, pruneRateLimitBuckets } from '@pallet/core';
+import {
+  type CoreContext,
+  dispatchWebhookDeliveries,
+  pruneRateLimitBuckets,
+  requeueWebhookDeliveries,
+} from '@pallet/core';
 import { QUEUE, redisConnection } from '@pallet/jobs';
 import { Worker } from 'bullmq';
 import { gcProcessor } from './processors/gc';
@@ -8,6 +13,7 @@ import { publishProcessor } from './processors/publish';
 import { purgeProcessor } from './processors/purge';
 import { rekeyProcessor } from './processors/rekey';
 import { scanProcessor } from './processors/scan';
+import { webhookProcessor } from './processors/webhook';
 import { requeueUnfinishedWork } from './recover';
 
 export interface RunningWorker {
@@ -28,6 +34,8 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     new Worker(QUEUE.scan, scanProcessor(core), { connection, prefix, concurrency: 2 }),
     // One collection at a time per worker; runs are idempotent, so two workers overlapping is harmless.
     new Worker(QUEUE.gc, gcProcessor(core), { connection, prefix, concurrency: 1 }),
+    // Deliveries wait on other people's servers (up to the timeout each): many at once.
+    new Worker(QUEUE.webhook, webhookProcessor(core), { connection, prefix, concurrency: 8 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>
@@ -41,6 +49,19 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     core.config.osvSources.length > 0 ? core.config.osvImportIntervalMs : 0,
   );
   await core.queues.scheduleGc(core.config.gc.intervalMs);
+  await requeueWebhookDeliveries(core);
+  // Webhook events are recorded in the transactions of their changes; this moves them onto the queue.
+  let dispatching = false;
+  const dispatch = setInterval(() => {
+    if (dispatching) return;
+    dispatching = true;
+    dispatchWebhookDeliveries(core)
+      .catch((err) => core.log.warn({ err: (err as Error).message }, 'webhook dispatch failed'))
+      .finally(() => {
+        dispatching = false;
+      });
+  }, 1000);
+  dispatch.unref();
   // Expired rate-limit windows are dead rows; any worker may sweep them (the delete is idempotent).
   const sweep = setInterval(() => {
     pruneRateLimitBuckets(core).catch((err) =>
@@ -52,6 +73,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
   return {
     async close() {
       clearInterval(sweep);
+      clearInterval(dispatch);
       await Promise.all(workers.map((w) => w.close()));
     },
   };

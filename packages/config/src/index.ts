@@ -133,6 +133,15 @@ export interface Config {
   oidcAllowHttpIssuers: boolean;
   /** bearer token /metrics requires when set */
   metricsToken?: string;
+  /** org webhooks (docs/webhooks.md) */
+  webhooks: {
+    /** deliver to private, loopback, link-local and metadata addresses too (PALLET_WEBHOOK_ALLOW_PRIVATE) */
+    allowPrivate: boolean;
+    /** delivery attempts per event before it is marked failed, and the first retry's delay (doubling) */
+    attempts: number;
+    retryBaseMs: number;
+    timeoutMs: number;
+  };
 }
 
 const envSchema = z.object({
@@ -228,6 +237,10 @@ const envSchema = z.object({
   PALLET_PURGE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PALLET_OSV_SOURCES: z.string().default(''),
   PALLET_OSV_IMPORT_INTERVAL: z.string().default('6h'),
+  PALLET_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  PALLET_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  PALLET_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
+  PALLET_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 
 export class ConfigError extends Error {}
@@ -473,6 +486,12 @@ export function loadConfig(
     osvImportIntervalMs: parseOsvInterval(e.PALLET_OSV_IMPORT_INTERVAL) * 1000,
     oidcAllowHttpIssuers: e.PALLET_OIDC_ALLOW_HTTP_ISSUERS === '1',
     metricsToken: e.PALLET_METRICS_TOKEN,
+    webhooks: {
+      allowPrivate: e.PALLET_WEBHOOK_ALLOW_PRIVATE === 'true',
+      attempts: e.PALLET_WEBHOOK_ATTEMPTS,
+      retryBaseMs: e.PALLET_WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: e.PALLET_WEBHOOK_TIMEOUT_MS,
+    },
   };
   if (env === process.env) cached = config;
   return config;

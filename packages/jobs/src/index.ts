@@ -9,6 +9,7 @@ export const QUEUE = {
   rekey: 'rekey',
   scan: 'scan',
   gc: 'gc',
+  webhook: 'webhook',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -38,6 +39,8 @@ export const scanPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('advisories') }),
 ]);
 export type ScanPayload = z.infer<typeof scanPayload>;
+export const webhookPayload = z.object({ deliveryId: z.string().min(1) });
+export type WebhookPayload = z.infer<typeof webhookPayload>;
 
 const retry: JobsOptions = {
   attempts: 8,
@@ -74,6 +77,11 @@ export interface JobQueues {
   scheduleAdvisoryImport(intervalMs: number): Promise<void>;
   /** Runs garbage collection every intervalMs (one scheduler, whatever the number of workers); 0 stops it. */
   scheduleGc(intervalMs: number): Promise<void>;
+  /** One webhook delivery (idempotent by delivery); retried with exponential backoff from retryBaseMs. */
+  enqueueWebhookDelivery(
+    payload: WebhookPayload,
+    retry: { attempts: number; retryBaseMs: number },
+  ): Promise<void>;
   close(): Promise<void>;
   queues: Record<QueueName, Queue>;
 }
@@ -87,6 +95,7 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     rekey: new Queue(QUEUE.rekey, { connection, prefix: opts.prefix }),
     scan: new Queue(QUEUE.scan, { connection, prefix: opts.prefix }),
     gc: new Queue(QUEUE.gc, { connection, prefix: opts.prefix }),
+    webhook: new Queue(QUEUE.webhook, { connection, prefix: opts.prefix }),
   };
   return {
     queues,
@@ -138,6 +147,15 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
         { every: intervalMs },
         { name: 'gc', data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
       );
+    },
+    async enqueueWebhookDelivery(payload, opts) {
+      const p = webhookPayload.parse(payload);
+      await queues.webhook.add('webhook', p, {
+        ...retry,
+        attempts: opts.attempts,
+        backoff: { type: 'exponential', delay: opts.retryBaseMs },
+        jobId: `webhook-${p.deliveryId}`,
+      });
     },
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

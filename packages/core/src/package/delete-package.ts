@@ -8,6 +8,7 @@ import type { CoreContext } from '../context/core-context';
 import { assertNotFrozen } from '../distribution/assert-not-frozen';
 import { NotFound } from '../errors/domain-errors';
 import { requestPublication } from '../publication/request-publication';
+import { emitPackageEvent } from '../webhook/package-events';
 
 export async function deletePackage(
   ctx: CoreContext,
@@ -37,6 +38,7 @@ export async function deletePackage(
       targetId: pkg.id,
       details: { repository: repository.slug },
     });
+    await emitPackageEvent(tx, 'package.deleted', pkg.id);
     return { distributionId: dist.id, generation: dist.generation };
   });
   await requestPublication(ctx, generation.distributionId, generation.generation);

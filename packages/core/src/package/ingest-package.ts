@@ -3,6 +3,7 @@
 import type { CoreContext } from '../context/core-context';
 import { requestPublication } from '../publication/request-publication';
 import { publishKeyringPackages } from '../signing-key/publish-keyring-packages';
+import { emitPackageEvent } from '../webhook/package-events';
 import { prepareDeb } from './prepare-deb';
 import { prepareRpm } from './prepare-rpm';
 
@@ -38,8 +39,11 @@ export async function ingestPackage(ctx: CoreContext, packageId: string): Promis
 
 /** Called when the last retry failed: the package shows `failed` with the reason. */
 export async function markIngestFailed(ctx: CoreContext, packageId: string, reason: string): Promise<void> {
-  await ctx.db.package.updateMany({
-    where: { id: packageId, status: 'PROCESSING' },
-    data: { status: 'FAILED', error: reason.slice(0, 500) },
+  await ctx.db.$transaction(async (tx) => {
+    const { count } = await tx.package.updateMany({
+      where: { id: packageId, status: 'PROCESSING' },
+      data: { status: 'FAILED', error: reason.slice(0, 500) },
+    });
+    if (count) await emitPackageEvent(tx, 'package.failed', packageId, { error: reason.slice(0, 500) });
   });
 }

@@ -10,6 +10,8 @@ import { DEFAULT_DEB_ARCHITECTURES } from '../distribution/ensure-distribution';
 import { GC_LOCK } from '../gc/gc-lock';
 import { loadSigningKeys } from '../signing-key/load-signing-keys';
 import { logPublication } from '../transparency-log/log-publication';
+import { emitWebhookEvent } from '../webhook/emit-webhook-event';
+import { emitPackagesPublished } from '../webhook/package-events';
 import { buildDebPublication, debIndexDirs } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
 import { loadDebIndexBase } from './load-deb-index-base';
@@ -161,8 +163,9 @@ export async function publishDistribution(
         data: listed.map((packageId) => ({ publicationId: publication.id, packageId })),
         skipDuplicates: true,
       });
+      const newlyPublished = rows.filter((r) => r.status === 'PROCESSING').map((r) => r.id);
       await tx.package.updateMany({
-        where: { id: { in: rows.filter((r) => r.status === 'PROCESSING').map((r) => r.id) } },
+        where: { id: { in: newlyPublished } },
         data: { status: 'PUBLISHED', publishedAt: date },
       });
       await tx.package.updateMany({
@@ -176,6 +179,18 @@ export async function publishDistribution(
         target: `publication ${repo.slug} ${dist.name}`,
         targetId: publication.id,
         details: { packageCount, generation },
+      });
+      const where = { orgId: repo.orgId, repository: repo.slug, distribution: dist.name };
+      await emitPackagesPublished(tx, where, newlyPublished);
+      await emitWebhookEvent(tx, {
+        orgId: repo.orgId,
+        event: 'publication.switched',
+        payload: {
+          repository: repo.slug,
+          distribution: dist.name,
+          publication: { id: publication.id, generation, packageCount, publishedAt: date.toISOString() },
+          previousPublicationId: current?.id ?? null,
+        },
       });
       // Last, so the log's lock is held only until this transaction commits.
       await logPublication(ctx, tx, {

@@ -24,6 +24,7 @@ export function AppHeader({ email, org, orgs }: { email: string; org?: string; o
           <nav aria-label="Org" className="-mx-1 flex w-full gap-1 overflow-x-auto pb-0.5">
             <NavLink href={`/orgs/${org}/repos`}>Repositories</NavLink>
             <NavLink href={`/orgs/${org}/tokens`}>Tokens</NavLink>
+            <NavLink href={`/orgs/${org}/webhooks`}>Webhooks</NavLink>
             <NavLink href={`/orgs/${org}/members`}>Members</NavLink>
             <NavLink href={`/orgs/${org}/audit`}>Audit log</NavLink>
           </nav>
