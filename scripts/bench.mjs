@@ -20,7 +20,7 @@ const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ig
 
 await setup('start');
 // The APT reference, measured on the same files in the same run.
-if (!args.has('--api')) ensureDebianPackages(['reprepro']);
+if (!args.has('--api')) ensureDebianPackages(['reprepro', 'aptly']);
 
 const apiOnly = args.has('--api');
 const serveOnly = args.has('--serve');
