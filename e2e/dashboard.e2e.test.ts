@@ -158,6 +158,20 @@ describe('the dashboard, end to end in Chromium', () => {
     await checkA11y('keys');
   });
 
+  it('rotates the signing key from the Keys tab, then retires the old one', async () => {
+    await page.goto(`/orgs/${ORG}/repos/${REPO}/keys`);
+    const old = await page.locator('[data-fingerprint]').first().getAttribute('data-fingerprint');
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Rotate', exact: true }).click();
+    await page.getByText('retiring', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-fingerprint]').count()).toBe(2);
+    expect(await page.locator('[data-fingerprint]').nth(1).getAttribute('data-fingerprint')).toBe(old);
+    await page.getByRole('button', { name: `Retire key ${old}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Retire key' }).click();
+    await page.getByText('retired', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('button', { name: 'Rotate key' }).isVisible()).toBe(true);
+  });
+
   it('copies the setup instructions for apt and dnf', async () => {
     await page.goto(`/orgs/${ORG}/repos/${REPO}/setup`);
     const deb822 = await copy('Sources (deb822)');
