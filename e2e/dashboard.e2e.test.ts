@@ -142,7 +142,16 @@ describe('the dashboard, end to end in Chromium', () => {
   it('shows publications and signing keys with download links', async () => {
     await page.goto(`/orgs/${ORG}/repos/${REPO}/publications`);
     expect(await page.getByRole('cell', { name: 'published' }).count()).toBeGreaterThanOrEqual(2);
-    await screenshot(page, 'publications');
+    // The current publication of each distribution offers its SBOM in both formats, with the session.
+    for (const [format, check] of [
+      ['CycloneDX', (doc: { bomFormat?: string; components?: unknown[] }) => doc.components?.length],
+      ['SPDX', (doc: { spdxVersion?: string; packages?: unknown[] }) => doc.packages?.length],
+    ] as const) {
+      const link = page.getByRole('link', { name: `Download the ${format} SBOM of debian/bookworm` });
+      const response = await page.request.get((await link.getAttribute('href')) ?? '');
+      expect(response.status()).toBe(200);
+      expect(check(await response.json())).toBeGreaterThan(0);
+    }
     await checkA11y('publications');
 
     await page.goto(`/orgs/${ORG}/repos/${REPO}/keys`);

@@ -4,7 +4,7 @@
 // InRelease or repomd.xml). Pure: plain data in, plain objects out, the same document for the same input.
 import { createHash } from 'node:crypto';
 import { allOf } from '../package/spdx-license';
-import { packagePurl } from './purl';
+import { purlBuilder } from './purl';
 
 export interface SbomPackage {
   id: string;
@@ -54,28 +54,37 @@ function subjectName(input: SbomInput): string {
   return `${input.org}/${input.repository} ${input.distribution.name}`;
 }
 
-function purlOf(input: SbomInput, p: SbomPackage): string {
-  return packagePurl({
+/** What every package of a document shares, prepared once: purls, download URLs, license expressions. */
+function helpers(input: SbomInput) {
+  const purl = purlBuilder({
     format: input.format,
     vendor: input.org,
-    name: p.name,
-    version: p.version,
-    architecture: p.architecture,
     distro: input.distribution.distro,
     release: input.distribution.release,
     repositoryUrl: input.downloadRoot,
   });
+  const expressions = new Map<string, string | undefined>();
+  return {
+    purl,
+    fileUrl: (path: string) =>
+      `${input.downloadRoot}/${SAFE_PATH.test(path) ? path : path.split('/').map(encodeURIComponent).join('/')}`,
+    /** the package's declared licenses as one expression (packages share few distinct lists) */
+    license(licenses: readonly string[]): string | undefined {
+      const key = licenses.join('\n');
+      if (!expressions.has(key)) expressions.set(key, allOf(licenses));
+      return expressions.get(key);
+    },
+  };
 }
 
-function fileUrl(input: SbomInput, path: string): string {
-  return `${input.downloadRoot}/${path.split('/').map(encodeURIComponent).join('/')}`;
-}
+const SAFE_PATH = /^[A-Za-z0-9._~/-]*$/;
 
 // biome-ignore lint/suspicious/noExplicitAny: the documents are plain JSON built field by field
 type Json = Record<string, any>;
 
 export function buildCycloneDx(input: SbomInput): Json {
   const pub = input.publication;
+  const h = helpers(input);
   const subject: Json = {
     type: 'data',
     'bom-ref': `publication-${pub.id}`,
@@ -83,7 +92,7 @@ export function buildCycloneDx(input: SbomInput): Json {
     version: pub.id,
     description: `Publication ${pub.id} of ${subjectName(input)}: its signed index ${pub.indexPath}`,
     ...(pub.indexSha256 ? { hashes: [{ alg: 'SHA-256', content: pub.indexSha256 }] } : {}),
-    externalReferences: [{ type: 'distribution', url: fileUrl(input, pub.indexPath) }],
+    externalReferences: [{ type: 'distribution', url: h.fileUrl(pub.indexPath) }],
     properties: [
       { name: 'pallet:publication:id', value: pub.id },
       { name: 'pallet:publication:index', value: pub.indexPath },
@@ -91,20 +100,20 @@ export function buildCycloneDx(input: SbomInput): Json {
     ],
   };
   const components = input.packages.map((p) => {
-    const license = allOf(p.licenses);
+    const license = h.license(p.licenses);
     return {
       type: 'library',
       'bom-ref': `package-${p.id}`,
       supplier: { name: input.org },
       name: p.name,
       version: p.version,
-      purl: purlOf(input, p),
+      purl: h.purl(p),
       hashes: [
         { alg: 'SHA-256', content: p.sha256 },
         { alg: 'SHA-512', content: p.sha512 },
       ],
       ...(license ? { licenses: [{ expression: license }] } : {}),
-      externalReferences: [{ type: 'distribution', url: fileUrl(input, p.filename) }],
+      externalReferences: [{ type: 'distribution', url: h.fileUrl(p.filename) }],
       properties: [
         { name: 'pallet:filename', value: p.filename },
         { name: 'pallet:size', value: String(p.size) },
@@ -145,9 +154,10 @@ const LICENSE_REF = /LicenseRef-[A-Za-z0-9.-]+/g;
 
 export function buildSpdx(input: SbomInput): Json {
   const pub = input.publication;
+  const h = helpers(input);
   const refs = new Set<string>();
   const packages: Json[] = input.packages.map((p) => {
-    const license = allOf(p.licenses);
+    const license = h.license(p.licenses);
     for (const ref of license?.match(LICENSE_REF) ?? []) refs.add(ref);
     return {
       SPDXID: `SPDXRef-Package-${p.id}`,
@@ -155,7 +165,7 @@ export function buildSpdx(input: SbomInput): Json {
       versionInfo: p.version,
       packageFileName: p.filename.split('/').pop() ?? p.filename,
       supplier: `Organization: ${input.org}`,
-      downloadLocation: fileUrl(input, p.filename),
+      downloadLocation: h.fileUrl(p.filename),
       filesAnalyzed: false,
       checksums: [
         { algorithm: 'SHA256', checksumValue: p.sha256 },
@@ -166,7 +176,7 @@ export function buildSpdx(input: SbomInput): Json {
       copyrightText: 'NOASSERTION',
       primaryPackagePurpose: 'INSTALL',
       externalRefs: [
-        { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purlOf(input, p) },
+        { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: h.purl(p) },
       ],
     };
   });

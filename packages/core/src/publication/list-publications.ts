@@ -10,6 +10,8 @@ export interface PublicationView {
   packageCount: number;
   publishedAt: string | null;
   releaseSha256?: string;
+  /** the publication its distribution serves now (the one an SBOM can be made for) */
+  current: boolean;
 }
 
 export async function listPublications(
@@ -38,5 +40,6 @@ export async function listPublications(
     packageCount: p.packageCount,
     publishedAt: p.publishedAt?.toISOString() ?? null,
     ...(p.releaseSha256 ? { releaseSha256: p.releaseSha256 } : {}),
+    current: p.distribution.currentPublicationId === p.id,
   }));
 }

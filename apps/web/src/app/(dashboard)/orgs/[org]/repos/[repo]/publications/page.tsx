@@ -75,6 +75,7 @@ export default async function PublicationsPage({
               <Th>Status</Th>
               <Th className="text-right">Packages</Th>
               <Th>Release SHA-256</Th>
+              <Th>SBOM</Th>
             </tr>
           </thead>
           <tbody>
@@ -95,6 +96,30 @@ export default async function PublicationsPage({
                     </code>
                   ) : (
                     '—'
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap">
+                  {p.current ? (
+                    <span className="flex gap-3">
+                      {(['cyclonedx', 'spdx'] as const).map((format) => (
+                        <a
+                          key={format}
+                          href={`/api/v1/orgs/${org}/repos/${repo}/publications/${p.id}/sbom?format=${format}`}
+                          download
+                          className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline"
+                          aria-label={`Download the ${format === 'spdx' ? 'SPDX' : 'CycloneDX'} SBOM of ${p.distribution}`}
+                        >
+                          {format === 'spdx' ? 'SPDX' : 'CycloneDX'}
+                        </a>
+                      ))}
+                    </span>
+                  ) : (
+                    <span
+                      className="text-slate-400"
+                      title="SBOMs are made for the publication a distribution serves now"
+                    >
+                      —
+                    </span>
                   )}
                 </Td>
               </tr>
