@@ -147,7 +147,10 @@ describe('the dashboard, end to end in Chromium', () => {
       ['CycloneDX', (doc: { bomFormat?: string; components?: unknown[] }) => doc.components?.length],
       ['SPDX', (doc: { spdxVersion?: string; packages?: unknown[] }) => doc.packages?.length],
     ] as const) {
-      const link = page.getByRole('link', { name: `Download the ${format} SBOM of debian/bookworm` });
+      const link = page.getByRole('link', {
+        name: `Download the ${format} SBOM of debian/bookworm`,
+        exact: true,
+      });
       const response = await page.request.get((await link.getAttribute('href')) ?? '');
       expect(response.status()).toBe(200);
       expect(check(await response.json())).toBeGreaterThan(0);

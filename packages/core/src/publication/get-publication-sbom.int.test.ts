@@ -165,6 +165,19 @@ describe('SBOM of a 1,000-package publication', () => {
     ).rejects.toBeInstanceOf(NotFound);
   });
 
+  it('falls back to the rows for a current publication made before package sets were recorded', async () => {
+    const listed = await ctx.db.publicationPackage.findMany({ where: { publicationId: bulkPublicationId } });
+    expect(listed).toHaveLength(COUNT);
+    await ctx.db.publicationPackage.deleteMany({ where: { publicationId: bulkPublicationId } });
+    try {
+      const doc = (await getPublicationSbom(ctx, owner, 'acme', 'tools', bulkPublicationId, {}))
+        .document as JsonDoc;
+      expect(doc.components).toHaveLength(COUNT);
+    } finally {
+      await ctx.db.publicationPackage.createMany({ data: listed });
+    }
+  });
+
   it('refuses an unknown format with 400', async () => {
     await expect(
       getPublicationSbom(ctx, owner, 'acme', 'tools', bulkPublicationId, { format: 'swid' }),
@@ -236,14 +249,30 @@ describe('SBOM of real packages', () => {
     expect(spdxErrors(spdx)).toEqual([]);
   });
 
-  it('answers 409 for a publication the distribution no longer serves', async () => {
+  it('keeps the SBOM of a superseded publication exact: its own package set and bytes', async () => {
     const dist = await ctx.db.distribution.findFirstOrThrow({ where: { name: 'debian/trixie' } });
     const old = dist.currentPublicationId as string;
     const hello = join(import.meta.dirname, '../../../deb/fixtures/hello_2.10-3_amd64.deb');
     await upload(readFileSync(hello), 'debian/trixie');
     const current = await publish(dist.id);
-    await expect(getPublicationSbom(ctx, owner, 'acme', 'tools', old, {})).rejects.toBeInstanceOf(Conflict);
-    const doc = (await getPublicationSbom(ctx, owner, 'acme', 'tools', current, {})).document as JsonDoc;
-    expect(doc.components.map((c: { name: string }) => c.name)).toEqual(['hello', 'libbz2-1.0']);
+    const names = async (id: string) =>
+      ((await getPublicationSbom(ctx, owner, 'acme', 'tools', id, {})).document as JsonDoc).components.map(
+        (c: { name: string }) => c.name,
+      );
+    expect(await names(current)).toEqual(['hello', 'libbz2-1.0']);
+    expect(await names(old)).toEqual(['libbz2-1.0']);
+    const doc = (await getPublicationSbom(ctx, owner, 'acme', 'tools', old, { format: 'spdx' }))
+      .document as JsonDoc;
+    expect(spdxErrors(doc)).toEqual([]);
+  });
+
+  it('answers 409 for a publication that was never published', async () => {
+    const dist = await ctx.db.distribution.findFirstOrThrow({ where: { name: 'debian/trixie' } });
+    const failed = await ctx.db.publication.create({
+      data: { distributionId: dist.id, generation: 999, status: 'FAILED', error: 'test' },
+    });
+    await expect(getPublicationSbom(ctx, owner, 'acme', 'tools', failed.id, {})).rejects.toBeInstanceOf(
+      Conflict,
+    );
   });
 });

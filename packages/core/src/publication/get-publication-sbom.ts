@@ -1,6 +1,8 @@
-// The SBOM of a publication (CycloneDX 1.6 or SPDX 2.3 JSON), built on request from the package rows the
-// publication switched in. Rows record only the current state, so an SBOM is made for the publication
-// a distribution currently serves; an older one answers 409 (its package set is no longer known exactly).
+// The SBOM of a publication (CycloneDX 1.6 or SPDX 2.3 JSON), built on request from the package set the
+// publication recorded (PublicationPackage): exact for every retained publication, superseded ones too,
+// since a package row a publication lists keeps its bytes (removed and overwritten packages stay as
+// REMOVED rows). Publications made before package sets were recorded fall back to the rows' state,
+// which is right only for the one a distribution serves now; an older one of those answers 409.
 import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
@@ -60,25 +62,42 @@ export async function getPublicationSbom(
   });
   if (!publication) throw new NotFound('publication');
   const dist = publication.distribution;
-  if (dist.currentPublicationId !== publication.id || !publication.publishedAt) {
+  if (!publication.publishedAt) {
     throw new Conflict(
-      `Publication ${publication.id} is not the one ${dist.name} serves now; SBOMs are made for the current publication.`,
-      'publication_not_current',
+      `Publication ${publication.id} was never published; it has no SBOM.`,
+      'publication_not_published',
     );
   }
+  const publishedAt = publication.publishedAt;
   // One join instead of Prisma's relation loads (which pass every blob id back as a parameter): at
   // 10,000 packages this is most of the time an SBOM takes. What clients download is the served blob
   // (a signed rpm differs from its upload).
-  const rows = await ctx.db.$queryRaw<SbomRow[]>`
+  let rows = await ctx.db.$queryRaw<SbomRow[]>`
     SELECT p."id", p."name", p."version", p."architecture", p."filename", p."licenses",
            b."sha256", b."sha512", b."size"
-      FROM "Package" p
+      FROM "PublicationPackage" pp
+      JOIN "Package" p ON p."id" = pp."packageId"
       JOIN "Blob" b ON b."id" = COALESCE(p."servedBlobId", p."blobId")
-     WHERE p."distributionId" = ${dist.id}
-       AND p."status" IN ('PUBLISHED', 'DELETING')
-       AND p."publishedAt" <= ${publication.publishedAt}
-       AND p."filename" IS NOT NULL
+     WHERE pp."publicationId" = ${publication.id} AND p."filename" IS NOT NULL
      ORDER BY p."name", p."version", p."architecture", p."id"`;
+  if (rows.length === 0 && publication.packageCount > 0) {
+    if (dist.currentPublicationId !== publication.id) {
+      throw new Conflict(
+        `Publication ${publication.id} predates recorded package sets and is no longer served; only ${dist.name}'s current publication has an SBOM.`,
+        'publication_not_current',
+      );
+    }
+    rows = await ctx.db.$queryRaw<SbomRow[]>`
+      SELECT p."id", p."name", p."version", p."architecture", p."filename", p."licenses",
+             b."sha256", b."sha512", b."size"
+        FROM "Package" p
+        JOIN "Blob" b ON b."id" = COALESCE(p."servedBlobId", p."blobId")
+       WHERE p."distributionId" = ${dist.id}
+         AND p."status" IN ('PUBLISHED', 'DELETING')
+         AND p."publishedAt" <= ${publishedAt}
+         AND p."filename" IS NOT NULL
+       ORDER BY p."name", p."version", p."architecture", p."id"`;
+  }
   const format = dist.format === 'DEB' ? ('deb' as const) : ('rpm' as const);
   const input: SbomInput = {
     appUrl: ctx.config.appUrl,
@@ -89,7 +108,7 @@ export async function getPublicationSbom(
     downloadRoot: distributionDownloadRoot(ctx.config.dlUrl, org.slug, repository.slug, dist.format, dist),
     publication: {
       id: publication.id,
-      publishedAt: publication.publishedAt,
+      publishedAt,
       indexPath: format === 'deb' ? `dists/${dist.release}/InRelease` : 'repodata/repomd.xml',
       indexSha256: publication.releaseSha256,
     },

@@ -99,7 +99,7 @@ export default async function PublicationsPage({
                   )}
                 </Td>
                 <Td className="whitespace-nowrap">
-                  {p.current ? (
+                  {p.publishedAt ? (
                     <span className="flex gap-3">
                       {(['cyclonedx', 'spdx'] as const).map((format) => (
                         <a
@@ -107,7 +107,7 @@ export default async function PublicationsPage({
                           href={`/api/v1/orgs/${org}/repos/${repo}/publications/${p.id}/sbom?format=${format}`}
                           download
                           className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline"
-                          aria-label={`Download the ${format === 'spdx' ? 'SPDX' : 'CycloneDX'} SBOM of ${p.distribution}`}
+                          aria-label={`Download the ${format === 'spdx' ? 'SPDX' : 'CycloneDX'} SBOM of ${p.distribution}${p.current ? '' : ` (${p.id})`}`}
                         >
                           {format === 'spdx' ? 'SPDX' : 'CycloneDX'}
                         </a>
