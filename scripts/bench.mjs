@@ -26,7 +26,11 @@ const apiOnly = args.has('--api');
 const serveOnly = args.has('--serve');
 const scenarios = [];
 if (!apiOnly && !serveOnly) {
-  scenarios.push({ name: 'deb', file: 'bench/scenarios/deb.ts', sizes: quick ? '1000' : '1000,10000' });
+  scenarios.push({
+    name: 'deb',
+    file: 'bench/scenarios/deb.ts',
+    sizes: quick ? '1000' : args.has('--no-100k') ? '1000,10000' : '1000,10000,100000',
+  });
   scenarios.push({ name: 'tlog', file: 'bench/scenarios/tlog.ts', sizes: quick ? '10000' : '100000' });
   scenarios.push({ name: 'sbom', file: 'bench/scenarios/sbom.ts', sizes: quick ? '1000' : '1000,10000' });
   if (has('rpmbuild')) {
