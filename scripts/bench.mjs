@@ -63,6 +63,8 @@ if (webBuild.status === 0) {
       scenarios.push({ name: 'soak', file: 'bench/scenarios/soak.ts', sizes: quick ? '30' : '120' });
     }
     if (!quick) scenarios.push({ name: 'upload-s3', file: 'bench/scenarios/upload-s3.ts', sizes: '' });
+    if (!quick)
+      scenarios.push({ name: 'upload-fs', file: 'bench/scenarios/upload-throughput.ts', sizes: '' });
   }
 } else console.log('[bench] the web app did not build: skipping the upload bursts and the serving table.');
 

@@ -1,15 +1,17 @@
 // Bursts through the API (issue 15), with the built web app and the worker running as under
 // `npm start`: how soon after an upload's answer the signed index lists it, for one upload after a
 // quiet spell, a burst of 100 uploads sent 20 at a time, and 30 uploads sent strictly one after another
-// (with how many publications each made). A distribution publishes at most once a second (Release
+// (with how many publications each made), how many uploads a second the API accepts from 20 clients,
+// and upload → served on a 500-package distribution. A distribution publishes at most once a second (Release
 // `Date` never runs ahead of the clock), so these show what the adaptive debounce makes of that rule.
 // The references are the goals of issue 15: no other tool publishes over an upload API to measure.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
 import { type RunningPallet, startPallet } from '../../e2e/support/server';
 import { median, report } from '../lib/report';
+import { RepreproReference } from '../lib/reprepro';
 import { buildSyntheticDeb } from '../lib/synthetic-deb';
 
 const ORG = 'bench';
@@ -90,6 +92,74 @@ async function parallelBurst(): Promise<void> {
   });
 }
 
+/** Upload acceptance: 200 uploads by 20 clients at once, first request to last answer. */
+async function acceptanceRate(): Promise<void> {
+  const files = Array.from({ length: 200 }, (_, i) => debFile('rate', i));
+  const bytes = files.reduce((sum, f) => sum + readFileSync(f).length, 0);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      while (next < files.length) await upload('rate', files[next++]!);
+    }),
+  );
+  const ms = performance.now() - started;
+  report({
+    scenario: 'api: 200 uploads by 20 clients at once, first request → last answer (202)',
+    packages: files.length,
+    ms,
+    references: [{ name: 'issue 15 goal: 100 uploads/s (2 s for 200)', ms: 2000 }],
+    note: `${(files.length / (ms / 1000)).toFixed(0)} uploads/s of ${(bytes / files.length / 1024).toFixed(1)} KB .debs`,
+  });
+}
+
+/**
+ * Upload → served on a 500-package distribution: each upload after a quiet spell, from its answer
+ * until the signed index lists it (median of 7), beside `reprepro includedeb` of the same package into
+ * a reprepro repository holding the same 500 (measured here).
+ */
+async function servedAt500(): Promise<void> {
+  const reprepro = RepreproReference.available() ? new RepreproReference('large') : null;
+  try {
+    const base = Array.from({ length: 500 }, (_, i) => buildSyntheticDeb(i, 'large'));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < base.length) {
+          const deb = base[next++]!;
+          const file = join(work, `${deb.name}_${deb.version}_amd64.deb`);
+          writeFileSync(file, deb.bytes);
+          await upload('large', file);
+        }
+      }),
+    );
+    await waitListed('large', base.length);
+    if (reprepro) await reprepro.include(base);
+    const latencies: number[] = [];
+    const references: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      await new Promise((r) => setTimeout(r, 3500));
+      const answered = await upload('large', debFile('large-extra', i));
+      latencies.push((await waitListed('large', base.length + i + 1)) - answered);
+      if (reprepro) references.push(await reprepro.include([buildSyntheticDeb(i, 'large-extra')]));
+    }
+    report({
+      scenario: 'api: upload → in the signed index, on a 500-package distribution (p50)',
+      packages: base.length + 1,
+      ms: median(latencies),
+      references: [
+        { name: 'issue 15 goal: p50 ≤ 0.5 s', ms: 500 },
+        ...(reprepro
+          ? [{ name: 'reprepro includedeb, unsigned (measured here)', ms: median(references) }]
+          : []),
+      ],
+      note: `median of 7; all: ${latencies.map((l) => Math.round(l)).join(', ')} ms`,
+    });
+  } finally {
+    reprepro?.close();
+  }
+}
+
 async function sequentialUploads(): Promise<void> {
   const files = Array.from({ length: 30 }, (_, i) => debFile('sequence', i));
   const started = performance.now();
@@ -120,6 +190,8 @@ try {
   await singleUploads();
   await parallelBurst();
   await sequentialUploads();
+  await acceptanceRate();
+  await servedAt500();
 } finally {
   await pallet.stop();
   rmSync(work, { recursive: true, force: true });
