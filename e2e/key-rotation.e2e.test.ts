@@ -238,6 +238,8 @@ describe('signing keys through their whole life, with apt, dnf and zypper', () =
   let aptOld: AptEnv;
   let aptPkg: AptEnv;
   let pkgRoot: string;
+  let firstName: string;
+  let retiredName: string;
   const pkgKeyring = () => join(pkgRoot, 'usr/share/keyrings', `${ORG}-${REPO}.gpg`);
 
   it('hands out a setup answer naming the keyring package, which a machine installs', async () => {
@@ -339,6 +341,8 @@ describe('signing keys through their whole life, with apt, dnf and zypper', () =
       return p;
     });
     expect(after.filename).toMatch(/^Packages\/p\/[0-9a-f]{16}\/pallet-tool-1\.0-1\.noarch\.rpm$/);
+    firstName = before.filename!;
+    retiredName = after.filename!;
     expect(await rpmVerifiesWith(after.filename!, newFp, 'retired-new')).toBe(true);
     // The previous name keeps its bytes (still signed by the old key) for clients holding the old index.
     expect(await rpmVerifiesWith(before.filename!, oldFp, 'retired-oldname')).toBe(true);
@@ -397,6 +401,9 @@ describe('signing keys through their whole life, with apt, dnf and zypper', () =
     const rpms = (await api.listPackages(ORG, REPO, { distribution: EL, per_page: '100' })).items;
     for (const [i, p] of rpms.entries())
       expect(await rpmVerifiesWith(p.filename!, newFp, `revoked-${i}`), p.filename!).toBe(false);
+    // The name whose bytes the revoked key signed is withdrawn at once; the retired key's stays served.
+    expect((await fetch(`${elSetup.baseUrl}/${retiredName}`)).status).toBe(404);
+    expect((await fetch(`${elSetup.baseUrl}/${firstName}`)).status).toBe(200);
     const aptThird = aptMachine('apt-third', keyFiles[thirdFp]!.asc);
     aptUpdates(aptThird);
     aptDownloads(aptThird, 'pallet-hello');

@@ -339,6 +339,8 @@ describe('signing key life cycle', () => {
     await publishAll();
     const after = await rpmRow();
     expect(after.filename).not.toBe(before.filename);
+    // The copy the revoked key signed is withdrawn at once (not kept for the retention period).
+    await expect(served(`rpm/el/9/${before.filename}`)).rejects.toBeInstanceOf(DomainError);
     // Every served rpm (the application, every keyring version) now verifies with the new key.
     const rpms = await ctx.db.package.findMany({ where: { repositoryId, format: 'RPM' } });
     expect(rpms.length).toBeGreaterThanOrEqual(4);

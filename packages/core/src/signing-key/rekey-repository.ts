@@ -39,9 +39,18 @@ export async function rekeyRepository(
       include: { blob: true, distribution: true },
       orderBy: { createdAt: 'asc' },
     });
+    const revoked = new Set(
+      (
+        await ctx.db.signingKey.findMany({
+          where: { repositoryId: repository.id, status: 'REVOKED' },
+          select: { fingerprint: true },
+        })
+      ).map((k) => k.fingerprint),
+    );
     for (const pkg of packages) {
-      if (await resignRpmIfNeeded(ctx, pkg, key)) resigned++;
+      if (await resignRpmIfNeeded(ctx, pkg, key, revoked)) resigned++;
     }
+    if (revoked.size > 0) await withdrawRevokedCopies(ctx, repository.id, [...revoked]);
   }
   // The next keyring package version (uploads queue their own ingestion and publication).
   const keyrings = await publishKeyringPackages(ctx, repository.id);
@@ -52,6 +61,28 @@ export async function rekeyRepository(
     'repository re-keyed',
   );
   return { resigned, keyrings, republished: pending.length };
+}
+
+/**
+ * A compromised key's signatures stop being served at once: the superseded download names whose bytes
+ * it signed, and removed packages still served for the retention period, are withdrawn (404) instead of
+ * waiting out the retention period.
+ */
+async function withdrawRevokedCopies(ctx: CoreContext, repositoryId: string, revoked: string[]) {
+  await ctx.db.$transaction(async (tx) => {
+    await tx.packageFileName.updateMany({
+      where: { repositoryId, signedBy: { in: revoked }, supersededAt: { not: null } },
+      data: { supersededAt: new Date(0) },
+    });
+    await tx.$executeRaw`
+      UPDATE "Package" p SET "removedAt" = to_timestamp(0)
+        FROM "PackageFileName" n
+       WHERE p."repositoryId" = ${repositoryId} AND p."format" = 'RPM' AND p."status" = 'REMOVED'
+         AND n."repositoryId" = p."repositoryId" AND n."filename" = p."filename"
+         AND n."signedBy" = ANY(${revoked})`;
+    // Neither change moves a package's bytes, which is what the serving caches listen for: tell them.
+    await tx.$executeRaw`SELECT pg_notify('pallet_serving', ${`repo:${repositoryId}`})`;
+  });
 }
 
 type RpmRow = Package & { blob: Blob; distribution: Distribution };
@@ -71,7 +102,12 @@ function withDigestDirectory(filename: string, digest: string): string {
 }
 
 /** Re-signs one package's served copy with `key` unless that key signed it already. */
-export async function resignRpmIfNeeded(ctx: CoreContext, pkg: RpmRow, key: UnsealedKey): Promise<boolean> {
+export async function resignRpmIfNeeded(
+  ctx: CoreContext,
+  pkg: RpmRow,
+  key: UnsealedKey,
+  revoked: ReadonlySet<string> = new Set(),
+): Promise<boolean> {
   if (!pkg.filename || !pkg.servedBlobId) return false;
   const scope = fileNameScope('rpm', pkg.distribution);
   const where = { repositoryId: pkg.repositoryId, scope };
@@ -123,6 +159,13 @@ export async function resignRpmIfNeeded(ctx: CoreContext, pkg: RpmRow, key: Unse
     });
     if (moved.count !== 1) return false;
     await supersedeFileName(tx, where, previous);
+    // Bytes signed by a revoked key (or by an unknown key while one is revoked) are withdrawn at once.
+    if (claim?.signedBy ? revoked.has(claim.signedBy) : revoked.size > 0) {
+      await tx.packageFileName.updateMany({
+        where: { ...where, filename: previous },
+        data: { supersededAt: new Date(0) },
+      });
+    }
     return true;
   });
 }
