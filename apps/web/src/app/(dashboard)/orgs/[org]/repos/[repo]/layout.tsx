@@ -17,6 +17,8 @@ export default async function RepositoryLayout({
   const { org, repo } = await params;
   const r = await loadOr404((core, actor) => getRepository(core, actor, org, repo));
   const base = `/orgs/${org}/repos/${r.slug}`;
+  const v = r.vulnerabilities;
+  const vulnerable = v ? v.critical + v.high + v.medium + v.low + v.unknown : 0;
   return (
     <>
       <div className="mb-4">
@@ -54,6 +56,20 @@ export default async function RepositoryLayout({
         </NavLink>
         <NavLink variant="tab" href={`${base}/keys`}>
           Keys
+        </NavLink>
+        <NavLink variant="tab" href={`${base}/vulnerabilities`}>
+          Vulnerabilities
+          {vulnerable > 0 ? (
+            <span
+              className="ml-1 rounded-full bg-red-100 px-1.5 text-xs text-red-800"
+              data-testid="vulnerability-count"
+            >
+              {vulnerable}
+            </span>
+          ) : null}
+        </NavLink>
+        <NavLink variant="tab" href={`${base}/policies`}>
+          Policies
         </NavLink>
       </nav>
       {children}

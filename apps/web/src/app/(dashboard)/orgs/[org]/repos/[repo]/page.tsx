@@ -17,7 +17,7 @@ export const metadata = { title: 'Packages' };
 
 const PER_PAGE = 25;
 const ARCHES = ['all', 'amd64', 'arm64', 'armhf', 'i386', 'noarch', 'x86_64', 'aarch64', 'src'];
-const STATUSES = ['processing', 'published', 'failed', 'deleting'];
+const STATUSES = ['processing', 'published', 'quarantined', 'failed', 'deleting'];
 
 type Query = { q?: string; distribution?: string; architecture?: string; status?: string; page?: string };
 
@@ -155,7 +155,12 @@ export default async function PackagesPage({
               {result.items.map((p) => (
                 <tr key={p.id} data-package={p.name}>
                   <Td>
-                    <div className="font-medium text-slate-900">{p.name}</div>
+                    <Link
+                      href={`${base}/packages/${p.id}`}
+                      className="font-medium text-slate-900 hover:underline"
+                    >
+                      {p.name}
+                    </Link>
                     <div className="text-xs text-slate-600">
                       {p.version} · {p.format}
                       {p.component ? ` · ${p.component}` : ''}
@@ -165,7 +170,7 @@ export default async function PackagesPage({
                   <Td>{p.architecture}</Td>
                   <Td className="text-right tabular-nums">{formatBytes(p.size)}</Td>
                   <Td>
-                    <StatusBadge status={p.status} error={p.error} />
+                    <StatusBadge status={p.status} error={p.error} reason={p.quarantineReason} />
                   </Td>
                   <Td className="text-xs whitespace-nowrap text-slate-700">
                     <time dateTime={p.createdAt}>{formatDate(p.createdAt)}</time>

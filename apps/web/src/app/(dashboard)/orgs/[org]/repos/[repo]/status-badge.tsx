@@ -8,15 +8,19 @@ const TONE: Record<string, BadgeTone> = {
   deleting: 'neutral',
   superseded: 'neutral',
   failed: 'danger',
+  quarantined: 'warning',
 };
 
-export function StatusBadge({ status, error }: { status: string; error?: string }) {
+export function StatusBadge({ status, error, reason }: { status: string; error?: string; reason?: string }) {
   return (
     <div>
       <Badge tone={TONE[status] ?? 'neutral'}>
         <span data-status={status}>{status}</span>
       </Badge>
       {status === 'failed' && error ? <p className="mt-1 max-w-xs text-xs text-red-800">{error}</p> : null}
+      {status === 'quarantined' && reason ? (
+        <p className="mt-1 max-w-xs text-xs text-amber-900">{reason}</p>
+      ) : null}
     </div>
   );
 }
