@@ -22,6 +22,7 @@ import { updatePolicy } from '../policy/update-policy';
 import { createRepository } from '../repository/create-repository';
 import { getRepository } from '../repository/get-repository';
 import { authenticateToken } from '../token/authenticate-token';
+import { createWebhook } from '../webhook/create-webhook';
 import { importAdvisories } from './import-advisories';
 import { listVulnerabilities } from './list-vulnerabilities';
 import { rescanAfterAdvisoryChange } from './rescan-packages';
@@ -211,7 +212,11 @@ describe('findings', () => {
     });
   });
 
-  it('flags a package that was clean once a new advisory about it arrives, and audits it', async () => {
+  it('flags a package that was clean once a new advisory about it arrives, audits it and sends the webhook', async () => {
+    const hook = await createWebhook(ctx, owner, 'acme', {
+      url: 'https://hooks.example.com/pallet',
+      events: ['vulnerability.found'],
+    });
     const clean = await upload('scan', buildDeb({ Package: 'tzdata-extra', Version: '1.0-1' }));
     expect((await scanPackage(ctx, clean.package.id)).added).toEqual([]);
     const dir = criticalAdvisory('DSA-9001-1', 'tzdata-extra', '1.0-2');
@@ -226,6 +231,17 @@ describe('findings', () => {
     expect(audit[0]).toMatchObject({
       actorType: 'system',
       details: expect.objectContaining({ repository: 'scan' }),
+    });
+    const deliveries = await ctx.db.webhookDelivery.findMany({ where: { webhookId: hook.id } });
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatchObject({
+      event: 'vulnerability.found',
+      payload: {
+        repository: 'scan',
+        distribution: 'debian/bookworm',
+        package: expect.objectContaining({ id: clean.package.id, name: 'tzdata-extra', version: '1.0-1' }),
+        advisories: [{ id: 'DSA-9001-1', aliases: [], severity: 'critical', fixedVersion: '1.0-2' }],
+      },
     });
   });
 });

@@ -69,17 +69,17 @@ export async function scanPackage(ctx: CoreContext, packageId: string): Promise<
         targetId: pkg.id,
         details: { ...details, advisories },
       });
-      await notifyVulnerabilityFound(ctx, tx, {
+      await notifyVulnerabilityFound(tx, {
         orgId: pkg.repository.orgId,
         repository: pkg.repository.slug,
-        package: {
-          id: pkg.id,
-          name: pkg.name,
-          version: pkg.version,
-          architecture: pkg.architecture,
-          distribution: pkg.distribution.name,
-        },
-        advisories,
+        distribution: pkg.distribution.name,
+        package: pkg,
+        advisories: added.map((m) => ({
+          id: m.advisoryId,
+          aliases: m.aliases,
+          severity: m.severity,
+          fixedVersion: m.fixedVersion,
+        })),
       });
     }
     if (removed.length > 0) {
