@@ -33,7 +33,9 @@ const steps = [
       `--outputFile=${join(out, 'e2e.json')}`,
     ],
   ],
-  // The package-client suites again with S3 storage (s3rver started per instance): the production backend.
+  // The package-client suites (apt; dnf and zypper in rpm) again with S3 storage (s3rver started per
+  // instance), plus overwrite (names keep their bytes) and garbage collection, whose storage listing
+  // differs most between backends. `npm run test:e2e:s3` runs the whole suite on S3 (about 20 min).
   [
     'end-to-end on S3',
     'npx',
@@ -48,6 +50,8 @@ const steps = [
       'e2e/apt.e2e.test.ts',
       'e2e/rpm.e2e.test.ts',
       'e2e/private-repo.e2e.test.ts',
+      'e2e/upload-overwrite.e2e.test.ts',
+      'e2e/gc.e2e.test.ts',
     ],
     { PALLET_E2E_STORAGE: 's3' },
   ],
