@@ -1,5 +1,5 @@
 // The org's repositories: package counts, stored size and last publication at a glance.
-import { listRepositories } from '@pallet/core';
+import { checkEdgeCertificate, listRepositories } from '@pallet/core';
 import { Boxes, Lock, Plus } from 'lucide-react';
 import Link from 'next/link';
 import { formatAgo, formatBytes, formatDate } from '@/components/format';
@@ -15,7 +15,9 @@ export const metadata = { title: 'Repositories' };
 
 export default async function RepositoriesPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const repos = await loadOr404((core, actor) => listRepositories(core, actor, org));
+  const [repos, certificate] = await loadOr404((core, actor) =>
+    Promise.all([listRepositories(core, actor, org), checkEdgeCertificate(core).catch(() => null)]),
+  );
   const newRepo = (
     <Link href={`/orgs/${org}/repos/new`} className={buttonClass('primary')}>
       <Plus size={16} aria-hidden="true" />
@@ -29,6 +31,13 @@ export default async function RepositoriesPage({ params }: { params: Promise<{ o
         description="Each repository holds .deb and .rpm packages for one or more distributions, signed with its own key."
         actions={repos.length ? newRepo : undefined}
       />
+      {certificate ? (
+        <p className="mb-4 text-sm text-slate-600" data-edge-certificate={certificate.status}>
+          Served over HTTPS by the edge: its certificate (
+          {certificate.source === 'acme' ? 'ACME' : 'local CA'}) is valid for {certificate.daysLeft} more
+          days, until {formatDate(certificate.notAfter)}.
+        </p>
+      ) : null}
       <Card>
         {repos.length === 0 ? (
           <EmptyState icon={<Boxes size={36} />} title="No repositories yet" action={newRepo}>
