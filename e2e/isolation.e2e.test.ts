@@ -339,6 +339,19 @@ const ENDPOINTS: Endpoint[] = [
     path: () => `/orgs/${A}/repos/${REPO}/policies`,
     body: () => ({ json: { rules: [{ kind: 'name', pattern: 'matrix-*', action: 'refuse' }] } }),
   },
+  {
+    route: 'orgs/[org]/repos/[repo]/stats',
+    method: 'GET',
+    need: 'read',
+    repo: true,
+    path: () => `/orgs/${A}/repos/${REPO}/stats?group_by=version`,
+  },
+  {
+    route: 'orgs/[org]/tokens/[id]/access',
+    method: 'GET',
+    need: 'admin',
+    path: (f) => `/orgs/${A}/tokens/${f.readTokenId}/access`,
+  },
   { route: 'orgs/[org]/webhooks', method: 'GET', need: 'admin', path: () => `/orgs/${A}/webhooks` },
   {
     route: 'orgs/[org]/webhooks',

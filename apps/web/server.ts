@@ -3,7 +3,7 @@
 // run this file with tsx; `next start` would serve /dl through nothing (see docs/architecture.md).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { loadConfig } from '@pallet/config';
-import { createCoreContext, DownloadCache } from '@pallet/core';
+import { createCoreContext, DownloadCache, DownloadRecorder } from '@pallet/core';
 import { listenForNotifications } from '@pallet/db';
 import next from 'next';
 import { refuseBadRequestTarget } from './src/lib/edge-request-target';
@@ -31,9 +31,13 @@ const listener = listenForNotifications(config.databaseUrl, 'pallet_serving', {
   },
   onError: (err) => core.log.warn({ err: err.message }, 'serving notification connection lost'),
 });
+// Download counts and token access logs: counted in memory, written every PALLET_STATS_FLUSH_MS and at shutdown.
+const recorder = new DownloadRecorder(core);
+recorder.start(config.statsFlushMs);
 const origin: OriginContext = {
   core,
   cache,
+  recorder,
   storage: core.storage,
   blobs: new BlobMemoryCache(core.storage, config.serveMemoryBytes),
   alwaysHttps: config.appUrl.startsWith('https://'),
@@ -84,6 +88,7 @@ async function shutdown(signal: string): Promise<void> {
   hardExit.unref();
   await new Promise<void>((resolve) => server.once('close', () => resolve()));
   clearTimeout(force);
+  await recorder.stop().catch(() => undefined);
   await Promise.allSettled([listener.close(), core.queues.close(), core.db.$disconnect()]);
   process.exit(0);
 }

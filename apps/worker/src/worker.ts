@@ -3,6 +3,7 @@ import {
   type CoreContext,
   dispatchWebhookDeliveries,
   pruneRateLimitBuckets,
+  pruneTokenAccess,
   requeueWebhookDeliveries,
 } from '@pallet/core';
 import { QUEUE, redisConnection } from '@pallet/jobs';
@@ -66,6 +67,10 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
   const sweep = setInterval(() => {
     pruneRateLimitBuckets(core).catch((err) =>
       core.log.warn({ err: (err as Error).message }, 'rate-limit sweep failed'),
+    );
+    // Token access logs are kept PALLET_ACCESS_LOG_DAYS (docs/access-monitoring.md).
+    pruneTokenAccess(core).catch((err) =>
+      core.log.warn({ err: (err as Error).message }, 'token access log sweep failed'),
     );
   }, 15 * 60_000);
   sweep.unref();

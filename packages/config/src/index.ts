@@ -142,6 +142,19 @@ export interface Config {
     retryBaseMs: number;
     timeoutMs: number;
   };
+  /** how often the web servers write download counts and token access logs (docs/statistics.md) */
+  statsFlushMs: number;
+  /** token access log retention and the leaked-token rule (docs/access-monitoring.md) */
+  access: {
+    retentionDays: number;
+    windowMinutes: number;
+    historyDays: number;
+    minAddresses: number;
+    addressFactor: number;
+    minRequests: number;
+    requestFactor: number;
+    cooldownHours: number;
+  };
 }
 
 const envSchema = z.object({
@@ -241,6 +254,15 @@ const envSchema = z.object({
   PALLET_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   PALLET_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
   PALLET_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  PALLET_STATS_FLUSH_MS: z.coerce.number().int().min(100).default(5000),
+  PALLET_ACCESS_LOG_DAYS: z.coerce.number().int().min(1).default(30),
+  PALLET_ACCESS_ALERT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  PALLET_ACCESS_ALERT_HISTORY_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  PALLET_ACCESS_ALERT_ADDRESSES: z.coerce.number().int().min(1).default(20),
+  PALLET_ACCESS_ALERT_ADDRESS_FACTOR: z.coerce.number().min(1).default(4),
+  PALLET_ACCESS_ALERT_REQUESTS: z.coerce.number().int().min(1).default(5000),
+  PALLET_ACCESS_ALERT_REQUEST_FACTOR: z.coerce.number().min(1).default(10),
+  PALLET_ACCESS_ALERT_COOLDOWN_HOURS: z.coerce.number().min(0).default(24),
 });
 
 export class ConfigError extends Error {}
@@ -491,6 +513,17 @@ export function loadConfig(
       attempts: e.PALLET_WEBHOOK_ATTEMPTS,
       retryBaseMs: e.PALLET_WEBHOOK_RETRY_BASE_MS,
       timeoutMs: e.PALLET_WEBHOOK_TIMEOUT_MS,
+    },
+    statsFlushMs: e.PALLET_STATS_FLUSH_MS,
+    access: {
+      retentionDays: e.PALLET_ACCESS_LOG_DAYS,
+      windowMinutes: e.PALLET_ACCESS_ALERT_WINDOW_MINUTES,
+      historyDays: e.PALLET_ACCESS_ALERT_HISTORY_DAYS,
+      minAddresses: e.PALLET_ACCESS_ALERT_ADDRESSES,
+      addressFactor: e.PALLET_ACCESS_ALERT_ADDRESS_FACTOR,
+      minRequests: e.PALLET_ACCESS_ALERT_REQUESTS,
+      requestFactor: e.PALLET_ACCESS_ALERT_REQUEST_FACTOR,
+      cooldownHours: e.PALLET_ACCESS_ALERT_COOLDOWN_HOURS,
     },
   };
   if (env === process.env) cached = config;

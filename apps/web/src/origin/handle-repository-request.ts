@@ -3,13 +3,16 @@
 // resolver, so a warm request touches neither the database nor the page framework.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  type Actor,
   authenticateDownloadActor,
   authenticateDownloadCertificate,
   type CoreContext,
   clientCaBundle,
+  countsAsDownload,
   DomainError,
   type Download,
   type DownloadCache,
+  type DownloadRecorder,
   decodePathSegments,
   InvalidRequest,
   isFromTrustedProxy,
@@ -28,6 +31,8 @@ const CLIENT_CERT_HEADER = 'x-pallet-client-cert';
 export interface OriginContext extends ServeContext {
   core: CoreContext;
   cache: DownloadCache;
+  /** download counts and token access logs, written in batches (absent: nothing is recorded) */
+  recorder?: DownloadRecorder;
 }
 
 function sendError(core: CoreContext, req: IncomingMessage, res: ServerResponse, err: unknown): void {
@@ -70,7 +75,11 @@ function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-async function resolveFor(oc: OriginContext, req: IncomingMessage, path: string): Promise<Download> {
+async function resolveFor(
+  oc: OriginContext,
+  req: IncomingMessage,
+  path: string,
+): Promise<{ d: Download; actor: Actor; ip: string | undefined }> {
   const segments = decodePathSegments(path, '/dl');
   // Behind the edge, the client is who the trusted proxies (PALLET_TRUST_PROXY) say it is.
   const ip = resolveClientIp(
@@ -82,7 +91,24 @@ async function resolveFor(oc: OriginContext, req: IncomingMessage, path: string)
   const actor = certificate
     ? await authenticateDownloadCertificate(oc.core, oc.cache, certificate, ip)
     : await authenticateDownloadActor(oc.core, oc.cache, req.headers.authorization, ip);
-  return resolveDownload(oc.core, oc.cache, actor, segments);
+  return { d: await resolveDownload(oc.core, oc.cache, actor, segments), actor, ip };
+}
+
+/** In-memory bookkeeping only (download-recorder.ts): the statistics and the token's access log. */
+function record(
+  oc: OriginContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  resolved: { d: Download; actor: Actor; ip: string | undefined },
+  path: string,
+) {
+  const { d, actor, ip } = resolved;
+  if (!oc.recorder || res.statusCode >= 400) return;
+  const tokenId = actor.kind === 'token' ? actor.tokenId : null;
+  if (d.kind === 'stored' && d.package && countsAsDownload(req.method, res.statusCode, req.headers.range))
+    oc.recorder.recordDownload(d.package, tokenId);
+  // The request's own address: a cached actor carries the address of the request that filled the cache.
+  if (tokenId) oc.recorder.recordAccess(tokenId, ip ?? 'unknown', path);
 }
 
 /**
@@ -113,8 +139,10 @@ export async function handleDownload(
       res.end();
       return;
     }
-    const d = await resolveFor(oc, req, pathOf(req.url ?? '/'));
-    await serveDownload(oc, req, res, d);
+    const path = pathOf(req.url ?? '/');
+    const resolved = await resolveFor(oc, req, path);
+    await serveDownload(oc, req, res, resolved.d);
+    record(oc, req, res, resolved, path);
   } catch (err) {
     sendError(oc.core, req, res, err);
   }
@@ -136,7 +164,7 @@ export async function handleEdgeAuth(
     if (typeof original !== 'string' || !original.startsWith('/dl/')) {
       throw new InvalidRequest('X-Original-URI must name a /dl/ path.');
     }
-    const d = await resolveFor(oc, req, pathOf(original));
+    const { d } = await resolveFor(oc, req, pathOf(original));
     const headers: Record<string, string> = {
       'x-pallet-visibility': d.isPrivate ? 'private' : 'public',
       'x-pallet-cache-control': cacheControlOf(d),

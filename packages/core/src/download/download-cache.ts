@@ -4,8 +4,10 @@
 // Invalidation comes from `NOTIFY pallet_serving` (database triggers, see the serving_notifications
 // migration) through `invalidate`; while the notification connection is down (`setLive(false)`) nothing
 // is cached, and every entry also expires after a short TTL as a safety net.
+
 import type { Repository } from '@pallet/db';
 import type { Actor } from '../auth/actor';
+import type { PackageFileRef } from './download-recorder';
 
 export interface ServedFile {
   storageKey: string;
@@ -16,6 +18,8 @@ export interface ServedFile {
   lastModified: Date;
   /** for a file kept from a superseded publication: when its retention ends (ms since epoch) */
   retainedUntil?: number;
+  /** set for a package file (what the download statistics count) */
+  package?: PackageFileRef;
 }
 
 export interface InlineFile {

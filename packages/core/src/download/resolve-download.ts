@@ -245,7 +245,7 @@ async function findPackageFile(
       ],
       distribution: dist.distro ? { distro: dist.distro } : { name: dist.name },
     },
-    include: { servedBlob: true },
+    include: { servedBlob: true, distribution: { select: { name: true } } },
     orderBy: [{ removedAt: { sort: 'desc', nulls: 'first' } }, { updatedAt: 'desc' }],
   });
   const served = pkg?.servedBlob
@@ -268,6 +268,16 @@ async function findPackageFile(
       ? served.lastModified.getTime() + ctx.config.retainSupersededMs
       : 'removedAt' in served && served.removedAt
         ? served.removedAt.getTime() + ctx.config.retainSupersededMs
+        : undefined,
+    package:
+      pkg?.servedBlob && !served.superseded
+        ? {
+            repositoryId,
+            distribution: pkg.distribution.name,
+            name: pkg.name,
+            version: pkg.version,
+            architecture: pkg.architecture,
+          }
         : undefined,
   };
   // A package's row changes (status, timestamps) while it is published; only its bytes matter here,

@@ -16,6 +16,9 @@ export interface TokenView {
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** when the token behaved like a leaked one (docs/access-monitoring.md), and why */
+  suspiciousAt: string | null;
+  suspiciousReason: string | null;
   createdAt: string;
   /** the member whose rights bound the token; null once that user no longer exists */
   createdBy: { id: string; email: string } | null;
@@ -64,6 +67,8 @@ export function toTokenView(t: ApiToken, { repoSlugs, creators }: TokenViewLooku
     expiresAt: t.expiresAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
+    suspiciousAt: t.suspiciousAt?.toISOString() ?? null,
+    suspiciousReason: t.suspiciousReason ?? null,
     createdAt: t.createdAt.toISOString(),
     createdBy: creator ? { id: t.createdById!, email: creator.email } : null,
   };
