@@ -238,6 +238,7 @@ describe('signing keys through their whole life, with apt, dnf and zypper', () =
   let aptOld: AptEnv;
   let aptPkg: AptEnv;
   let pkgRoot: string;
+  let dnfPkg: ReturnType<typeof createDnfEnv>;
   let firstName: string;
   let retiredName: string;
   const pkgKeyring = () => join(pkgRoot, 'usr/share/keyrings', `${ORG}-${REPO}.gpg`);
@@ -270,6 +271,19 @@ describe('signing keys through their whole life, with apt, dnf and zypper', () =
     expect(readFileSync(join(pkgRoot, 'var/lib/dpkg/status'), 'utf8')).toMatch(
       new RegExp(`Package: ${KEYRING}\\nStatus: install ok installed[\\s\\S]*Version: 1\\n`),
     );
+    // The dnf machine whose .repo file names the key file the keyring rpm installs (the way distributions
+    // ship their keys), bootstrapped with the old key, then taken over by the package.
+    const rpmKeyFile = join(work, 'dnf-pkg', 'root', elSetup.keyringPackage!.path);
+    mkdirSync(join(rpmKeyFile, '..'), { recursive: true });
+    writeFileSync(rpmKeyFile, keyFiles[oldFp]!.armored);
+    dnfPkg = createDnfEnv(join(work, 'dnf-pkg'), {
+      repoId: `${ORG}-${REPO}`,
+      repoFile: rpmRepoFile(elSetup.yum!.repoFile, rpmKeyFile),
+      keyFile: keyFiles[oldFp]!.asc,
+      releasever: '9',
+    });
+    const dnfInstall = dnfPkg.dnf(['--refresh', 'install', KEYRING]);
+    expect(dnfInstall.code, dnfInstall.output).toBe(0);
   });
 
   it('rotates: both keys sign every index, machines holding either key update and install', async () => {
@@ -305,6 +319,10 @@ describe('signing keys through their whole life, with apt, dnf and zypper', () =
     const upgrade = aptInstall(aptPkg, pkgRoot, KEYRING);
     expect(upgrade.code, upgrade.output).toBe(0);
     expect(readFileSync(join(pkgRoot, 'var/lib/dpkg/status'), 'utf8')).toMatch(/Version: 2\n/);
+    // The dnf machine upgrades its keyring rpm (signed by the key it trusts) and so gets the new key.
+    const dnfUpgrade = dnfPkg.dnf(['--refresh', 'upgrade', KEYRING]);
+    expect(dnfUpgrade.code, dnfUpgrade.output).toBe(0);
+    expect(dnfPkg.rpm(['-q', KEYRING]).output).toMatch(new RegExp(`${KEYRING}-2-1\\.noarch`));
     dnfInstalls('dnf-old', keyFiles[oldFp]!.asc, 'pallet-tool');
     zypperInstalls('zypper-old', keyFiles[oldFp]!.asc, 'pallet-tool');
   });
@@ -319,6 +337,9 @@ describe('signing keys through their whole life, with apt, dnf and zypper', () =
     const p = await eventually(() => published('pallet-new', '1.0-1', EL));
     expect(await rpmVerifiesWith(p.filename!, newFp, 'transition-new')).toBe(true);
     expect(await rpmVerifiesWith(p.filename!, oldFp, 'transition-old')).toBe(false);
+    // No manual step: dnf imports the new key from the upgraded keyring file when it meets the package.
+    const install = dnfPkg.dnf(['--refresh', 'install', 'pallet-new']);
+    expect(install.code, install.output).toBe(0);
   });
 
   it('retires the old key: re-signed rpms under new names, the old-key machine refused, new-key machines install', async () => {
@@ -361,6 +382,12 @@ describe('signing keys through their whole life, with apt, dnf and zypper', () =
     expect(readFileSync(pkgKeyring())).toEqual(await bytes(dl('gpg.gpg')));
     aptUpdates(aptPkg);
     dnfInstalls('dnf-new', keyFiles[newFp]!.asc, 'pallet-tool');
+    // The keyring-package dnf machine follows through the retirement with ordinary commands.
+    const dnfUpgrade = dnfPkg.dnf(['--refresh', 'upgrade', KEYRING]);
+    expect(dnfUpgrade.code, dnfUpgrade.output).toBe(0);
+    expect(dnfPkg.rpm(['-q', KEYRING]).output).toMatch(new RegExp(`${KEYRING}-3-1\\.noarch`));
+    const reinstall = dnfPkg.dnf(['--refresh', 'install', 'pallet-tool']);
+    expect(reinstall.code, reinstall.output).toBe(0);
     zypperInstalls('zypper-new', keyFiles[newFp]!.asc, 'pallet-tool');
   });
 

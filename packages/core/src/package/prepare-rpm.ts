@@ -37,9 +37,24 @@ async function signedHeaderStart(ctx: CoreContext, key: string): Promise<number>
 }
 
 /** The key an rpm is signed with: rpm <= 4.19 holds one signature, so the newest active key. */
-export async function loadRpmSigningKey(ctx: CoreContext, repositoryId: string): Promise<UnsealedKey> {
+export async function loadRpmSigningKey(
+  ctx: CoreContext,
+  repositoryId: string,
+  opts: { keyring?: boolean } = {},
+): Promise<UnsealedKey> {
   const keys = await loadSigningKeys(ctx, repositoryId);
+  // The keyring package carrying a rotation's new key is signed by the retiring key, which the machines
+  // that still need the new key already trust; retirement re-signs it with the active key.
+  if (opts.keyring) {
+    const retiring = keys.find((k) => k.status === 'RETIRING');
+    if (retiring) return retiring;
+  }
   return keys.find((k) => k.status === 'ACTIVE') ?? keys[keys.length - 1]!;
+}
+
+/** A keyring package Pallet built and uploaded itself (publish-keyring-packages.ts). */
+function isKeyringPackage(pkg: PackageToPrepare): boolean {
+  return pkg.uploadedBy === null && pkg.name.endsWith('-archive-keyring');
 }
 
 /** Stores a copy of the uploaded rpm with an OpenPGP header signature by `key`. */
@@ -79,7 +94,7 @@ async function servedCopy(ctx: CoreContext, pkg: PackageToPrepare, rpm: RpmPacka
     ? await ctx.db.blob.findUnique({ where: { id: claim.servedBlobId } })
     : null;
   if (earlier) return earlier;
-  const key = await loadRpmSigningKey(ctx, pkg.repositoryId);
+  const key = await loadRpmSigningKey(ctx, pkg.repositoryId, { keyring: isKeyringPackage(pkg) });
   const signed = await signUpload(ctx, pkg, rpm, key);
   if (!claim) return signed;
   const taken = await ctx.db.packageFileName.updateMany({

@@ -236,6 +236,11 @@ describe('signing key life cycle', () => {
       'el/9 1-1',
       'el/9 2-1',
     ]);
+    const keyring2 = await ctx.db.package.findFirstOrThrow({
+      where: { repositoryId, name: 'keys-repo-archive-keyring', format: 'RPM', version: '2-1' },
+    });
+    const keyring2Bytes = await served(`rpm/el/9/${keyring2.filename}`);
+    expect(rpmChecks(keyring2Bytes, await publicKey(first), 'keyring2-old')).toBe(true);
     expect((await ctx.db.repository.findUniqueOrThrow({ where: { id: repositoryId } })).keyringVersion).toBe(
       1,
     );
@@ -265,9 +270,10 @@ describe('signing key life cycle', () => {
     expect(retired).toMatchObject({ fingerprint: first, status: 'retired' });
     const asc = (await served('gpg.asc')).toString('utf8');
     expect(asc.match(/BEGIN PGP PUBLIC KEY BLOCK/g)).toHaveLength(1);
-    // The application rpm and keyring version 1 were signed by the retired key (version 2 by the new one).
+    // The application rpm and keyring versions 1 and 2 were signed by the retired key: version 2, which
+    // brought the new key, was signed by the retiring key that machines already trusted.
     expect(await rekeyRepository(ctx, { repositoryId, resignRpms: true })).toMatchObject({
-      resigned: 2,
+      resigned: 3,
       keyrings: 2,
     });
     const after = await rpmRow();
