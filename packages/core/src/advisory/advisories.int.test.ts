@@ -212,6 +212,34 @@ describe('findings', () => {
     });
   });
 
+  it('flags an rpm through its source rpm in rpm order: el9_2.6 is affected, el9_2.10 is not', async () => {
+    await importAdvisories(ctx, FIXTURES);
+    const top = join(work, 'rpmbuild-glibc');
+    mkdirSync(join(top, 'SPECS'), { recursive: true });
+    const build = (release: string) => {
+      const spec = join(top, 'SPECS', `glibc-${release}.spec`);
+      writeFileSync(
+        spec,
+        `Name: glibc\nVersion: 2.34\nRelease: ${release}\nSummary: t\nLicense: LGPL-2.1-or-later\nBuildArch: noarch\n` +
+          '%description\nt\n%package langpack-en\nSummary: t\n%description langpack-en\nt\n%files langpack-en\n',
+      );
+      execFileSync('rpmbuild', ['--define', `_topdir ${top}`, '--quiet', '-bb', spec], {
+        env: { ...process.env, HOME: work },
+        stdio: 'ignore',
+      });
+      return readFileSync(join(top, `RPMS/noarch/glibc-langpack-en-2.34-${release}.noarch.rpm`));
+    };
+    const old = await upload('scan', build('60.el9_2.6'), 'el/9');
+    expect(await scanPackage(ctx, old.package.id)).toEqual({ added: ['ALSA-2023:5453'], removed: [] });
+    const found = await ctx.db.finding.findMany({ where: { packageId: old.package.id } });
+    expect(found.map((f) => f.fixedVersion)).toEqual(['2.34-60.el9_2.7']);
+    const newer = await upload('scan', build('60.el9_2.10'), 'el/9');
+    expect((await scanPackage(ctx, newer.package.id)).added).toEqual([]);
+    // The same package in a distribution no OSV ecosystem covers has no findings.
+    const fedora = await upload('scan', build('60.el9_2.6'), 'fedora/40');
+    expect((await scanPackage(ctx, fedora.package.id)).added).toEqual([]);
+  });
+
   it('flags a package that was clean once a new advisory about it arrives, audits it and sends the webhook', async () => {
     const hook = await createWebhook(ctx, owner, 'acme', {
       url: 'https://hooks.example.com/pallet',
