@@ -10,7 +10,13 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
-import { clearsignText, openPrivateKey, parseMasterKey, verifyCleartext } from '@pallet/openpgp';
+import {
+  clearsignText,
+  openPrivateKey,
+  openSealedWithMasterKey,
+  parseMasterKey,
+  verifyCleartext,
+} from '@pallet/openpgp';
 import {
   appendLeaves,
   consistencyProofRanges,
@@ -101,7 +107,11 @@ async function forgeInRelease(): Promise<string> {
        JOIN "Repository" r ON r.id = k."repositoryId" WHERE r.slug = $1 AND k.status = 'ACTIVE'`,
     [REPO],
   );
-  const privateKey = openPrivateKey(new Uint8Array(key!.sealedPrivateKey), masterKey(), key!.fingerprint);
+  const privateKey = openSealedWithMasterKey(
+    new Uint8Array(key!.sealedPrivateKey),
+    masterKey(),
+    key!.fingerprint,
+  );
   const release = await (await fetch(`${pallet.baseUrl}${DL_PREFIX}/dists/bookworm/Release`)).text();
   const forged = await clearsignText(
     release.replace(/^Description: .*$/m, 'Description: targeted build for one victim'),

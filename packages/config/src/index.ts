@@ -56,6 +56,14 @@ export interface Config {
   /** 32 bytes that seal every signing key */
   masterKey: Uint8Array;
   masterKeySource: 'env' | 'dev-file';
+  /** the master key before a rotation (PALLET_PREVIOUS_MASTER_KEY): still opens data keys until `keys rewrap` ran */
+  previousMasterKey?: Uint8Array;
+  /** AWS KMS wraps new data keys when set (PALLET_KMS_KEY_ID); the endpoint points at a KMS-compatible service */
+  kms?: { keyId: string; endpoint?: string; region: string };
+  /** seconds in one "day" of a distribution's validDays; 86400 except in tests (PALLET_VALID_UNTIL_UNIT_SECONDS) */
+  validUntilUnitSeconds: number;
+  /** how often the worker looks for keys near expiry and Release files near their Valid-Until */
+  keyCheckIntervalMs: number;
   signup: 'open' | 'closed';
   maxUploadBytes: number;
   /** a .deb's data.tar may decompress to max(floorBytes, maxRatio × its compressed size) */
@@ -176,6 +184,11 @@ const envSchema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   PALLET_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
   PALLET_MASTER_KEY: z.string().optional(),
+  PALLET_PREVIOUS_MASTER_KEY: z.string().optional(),
+  PALLET_KMS_KEY_ID: z.string().min(1).optional(),
+  PALLET_KMS_ENDPOINT: z.url().optional(),
+  PALLET_VALID_UNTIL_UNIT_SECONDS: z.coerce.number().int().positive().default(86_400),
+  PALLET_KEY_CHECK_INTERVAL: z.string().default('1h').transform(durationSeconds),
   PALLET_SIGNUP: z.enum(['open', 'closed']).default('open'),
   PALLET_OIDC_ALLOW_HTTP_ISSUERS: z.enum(['0', '1']).default('0'),
   PALLET_METRICS_TOKEN: z.string().min(16).optional(),
@@ -442,6 +455,14 @@ export function loadConfig(
     },
     masterKey,
     masterKeySource: e.PALLET_MASTER_KEY ? 'env' : 'dev-file',
+    previousMasterKey: e.PALLET_PREVIOUS_MASTER_KEY
+      ? parseMasterKey(e.PALLET_PREVIOUS_MASTER_KEY)
+      : undefined,
+    kms: e.PALLET_KMS_KEY_ID
+      ? { keyId: e.PALLET_KMS_KEY_ID, endpoint: e.PALLET_KMS_ENDPOINT, region: e.AWS_REGION }
+      : undefined,
+    validUntilUnitSeconds: e.PALLET_VALID_UNTIL_UNIT_SECONDS,
+    keyCheckIntervalMs: e.PALLET_KEY_CHECK_INTERVAL * 1000,
     signup: e.PALLET_SIGNUP,
     maxUploadBytes: e.PALLET_MAX_UPLOAD_BYTES,
     debDataBomb: { floorBytes: e.PALLET_DEB_DATA_BOMB_FLOOR_BYTES, maxRatio: e.PALLET_DEB_DATA_MAX_RATIO },

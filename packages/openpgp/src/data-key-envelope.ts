@@ -4,7 +4,7 @@
 //   0x02 | wrapping (1 byte: 1 master key, 2 AWS KMS) | u16 length | wrapped data key | nonce (12) | tag (16) | ciphertext
 // Envelope v1 (key-envelope.ts: sealed directly under the master key) is still read.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { KeyEnvelopeError, MASTER_KEY_BYTES } from './key-envelope';
+import { KeyEnvelopeError, MASTER_KEY_BYTES, openPrivateKey } from './key-envelope';
 
 export const DATA_KEY_BYTES = 32;
 const VERSION = 2;
@@ -112,4 +112,17 @@ function gcmOpen(sealed: Uint8Array, key: Uint8Array, aad: string): Uint8Array {
 
 function assertLength(key: Uint8Array, bytes: number, what: string): void {
   if (key.length !== bytes) throw new KeyEnvelopeError(`${what} must be ${bytes} bytes, got ${key.length}`);
+}
+
+/** Opens a v1 envelope or a v2 envelope whose data key the master key wraps (no KMS involved). */
+export function openSealedWithMasterKey(sealed: Uint8Array, masterKey: Uint8Array, context: string): string {
+  if (envelopeVersion(sealed) === 1) return openPrivateKey(sealed, masterKey, context);
+  const envelope = decodeDataKeyEnvelope(sealed);
+  if (envelope.wrapping !== 'master-key')
+    throw new KeyEnvelopeError(`The data key is wrapped by ${envelope.wrapping}`);
+  return openWithDataKey(
+    envelope.sealed,
+    unwrapDataKeyWithMasterKey(envelope.wrappedDataKey, masterKey, context),
+    context,
+  );
 }

@@ -11,6 +11,7 @@ export {
   encodeDataKeyEnvelope,
   envelopeVersion,
   generateDataKey,
+  openSealedWithMasterKey,
   openWithDataKey,
   sealWithDataKey,
   unwrapDataKeyWithMasterKey,

@@ -13,6 +13,7 @@ export const STATUS: Record<DomainErrorKind, number> = {
   too_large: 413,
   unsupported_format: 415,
   invalid_package: 422,
+  unprocessable: 422,
   rate_limited: 429,
   locked: 423,
   unavailable: 503,

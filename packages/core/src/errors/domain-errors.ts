@@ -10,6 +10,7 @@ export type DomainErrorKind =
   | 'too_large'
   | 'unsupported_format'
   | 'invalid_package'
+  | 'unprocessable'
   | 'rate_limited'
   | 'locked'
   | 'unavailable';
@@ -80,5 +81,17 @@ export class Locked extends DomainError {
 export class Unavailable extends DomainError {
   constructor(message: string) {
     super('unavailable', 'unavailable', message);
+  }
+}
+/** Well-formed input the domain refuses (e.g. an imported key that fails the key policy): HTTP 422. */
+export class Unprocessable extends DomainError {
+  constructor(message: string, code = 'unprocessable') {
+    super('unprocessable', code, message);
+  }
+}
+/** Every signing key of a repository is past its expiry: nothing may be signed until one is extended. */
+export class KeyExpired extends DomainError {
+  constructor(message: string) {
+    super('unavailable', 'key_expired', message);
   }
 }

@@ -4,12 +4,13 @@
 // distribution is republished without its signature. A worker job (`rekey`) then re-signs every rpm
 // with the active key, rebuilds the keyring packages and republishes again: the API answers once the
 // new key exists and that work is queued.
-import { revokeSigningKey as makeRevocation, openPrivateKey } from '@pallet/openpgp';
+import { revokeSigningKey as makeRevocation } from '@pallet/openpgp';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
+import { openPrivateKeyAtRest } from '../custody/seal-private-key';
 import { Conflict, NotFound } from '../errors/domain-errors';
 import { generateRepositoryKey, insertSigningKey, type KeyAlgorithm } from './create-signing-key';
 import { type SigningKeyView, toSigningKeyView } from './key-view';
@@ -41,14 +42,14 @@ export async function revokeSigningKey(
   if (key.status === 'REVOKED') throw new Conflict('The key is already revoked.', 'key_revoked');
   const revokedAt = new Date();
   const certificate = await makeRevocation(
-    openPrivateKey(new Uint8Array(key.sealedPrivateKey), ctx.config.masterKey, key.fingerprint),
+    await openPrivateKeyAtRest(ctx.config, new Uint8Array(key.sealedPrivateKey), key.fingerprint),
     { reason, date: revokedAt },
   );
   const replacement =
     key.status === 'ACTIVE'
       ? await generateRepositoryKey(
           ctx,
-          { orgSlug: org.slug, repoSlug: repository.slug },
+          { orgSlug: org.slug, repoSlug: repository.slug, keyValidityDays: repository.keyValidityDays },
           key.algorithm as KeyAlgorithm,
         )
       : null;

@@ -57,7 +57,7 @@ export async function rotateSigningKey(
   // Key generation (seconds for RSA-4096) happens before the transaction, which re-checks the state.
   const generated = await generateRepositoryKey(
     ctx,
-    { orgSlug: org.slug, repoSlug: repository.slug },
+    { orgSlug: org.slug, repoSlug: repository.slug, keyValidityDays: repository.keyValidityDays },
     algorithm,
     { expiresAt },
   );

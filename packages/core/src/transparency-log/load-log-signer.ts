@@ -2,7 +2,7 @@
 // (row 2, cosigns other logs' checkpoints), each created on first use with the private half sealed under
 // the master key like repository signing keys (packages/openpgp key-envelope), unsealed once a process.
 import { generateKeyPairSync } from 'node:crypto';
-import { openPrivateKey, sealPrivateKey } from '@pallet/openpgp';
+import { sealPrivateKey } from '@pallet/openpgp';
 import {
   type Cosigner,
   createCosigner,
@@ -11,6 +11,7 @@ import {
   type NoteSigner,
 } from '@pallet/tlog';
 import type { CoreContext } from '../context/core-context';
+import { openLegacyEnvelope } from '../custody/seal-private-key';
 
 const LOG_KEY_ROW = 1;
 const WITNESS_KEY_ROW = 2;
@@ -25,7 +26,7 @@ const signers = new WeakMap<CoreContext, Promise<LogSigner>>();
 const cosigners = new WeakMap<CoreContext, Promise<Cosigner>>();
 
 /** The envelope's additional data binds the sealed key to the name it signs as. */
-function envelopeContext(name: string): string {
+export function logKeyEnvelopeContext(name: string): string {
   return `transparency-log:${name}`;
 }
 
@@ -48,17 +49,20 @@ async function readOrCreateKey(
           id,
           name,
           publicKey: raw,
-          sealedPrivateKey: Buffer.from(sealPrivateKey(pem, ctx.config.masterKey, envelopeContext(name))),
+          sealedPrivateKey: Buffer.from(
+            sealPrivateKey(pem, ctx.config.masterKey, logKeyEnvelopeContext(name)),
+          ),
         },
       ],
       skipDuplicates: true,
     });
     row = await ctx.db.transparencyLogKey.findUniqueOrThrow({ where: { id } });
   }
-  const pem = openPrivateKey(
+  // The previous master key still opens it while a master-key rotation is under way (custody/rewrap).
+  const pem = openLegacyEnvelope(
+    ctx.config,
     new Uint8Array(row.sealedPrivateKey),
-    ctx.config.masterKey,
-    envelopeContext(row.name),
+    logKeyEnvelopeContext(row.name),
   );
   return { name: row.name, pem };
 }
