@@ -231,6 +231,22 @@ const ENDPOINTS: Endpoint[] = [
     body: () => ({ json: {} }),
   },
   {
+    route: 'orgs/[org]/repos/[repo]/keys/import',
+    method: 'POST',
+    need: 'admin',
+    repo: true,
+    path: () => `/orgs/${A}/repos/${REPO}/keys/import`,
+    body: () => ({ json: { armoredPrivateKey: 'not a key' } }),
+  },
+  {
+    route: 'orgs/[org]/repos/[repo]/keys/[fingerprint]',
+    method: 'PATCH',
+    need: 'admin',
+    repo: true,
+    path: () => `/orgs/${A}/repos/${REPO}/keys/${'0'.repeat(40)}`,
+    body: () => ({ json: { expiresAt: new Date(Date.now() + 400 * 86_400_000).toISOString() } }),
+  },
+  {
     route: 'orgs/[org]/repos/[repo]/keys/[fingerprint]/retire',
     method: 'POST',
     need: 'admin',

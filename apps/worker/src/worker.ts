@@ -10,6 +10,7 @@ import { QUEUE, redisConnection } from '@pallet/jobs';
 import { Worker } from 'bullmq';
 import { gcProcessor } from './processors/gc';
 import { ingestProcessor } from './processors/ingest';
+import { keyExpiryProcessor } from './processors/key-expiry';
 import { publishProcessor } from './processors/publish';
 import { purgeProcessor } from './processors/purge';
 import { rekeyProcessor } from './processors/rekey';
@@ -37,6 +38,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     new Worker(QUEUE.gc, gcProcessor(core), { connection, prefix, concurrency: 1 }),
     // Deliveries wait on other people's servers (up to the timeout each): many at once.
     new Worker(QUEUE.webhook, webhookProcessor(core), { connection, prefix, concurrency: 8 }),
+    new Worker(QUEUE.keyExpiry, keyExpiryProcessor(core), { connection, prefix, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>
@@ -50,6 +52,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     core.config.osvSources.length > 0 ? core.config.osvImportIntervalMs : 0,
   );
   await core.queues.scheduleGc(core.config.gc.intervalMs);
+  await core.queues.scheduleUpkeep(core.config.keyCheckIntervalMs);
   await requeueWebhookDeliveries(core);
   // Webhook events are recorded in the transactions of their changes; this moves them onto the queue.
   let dispatching = false;

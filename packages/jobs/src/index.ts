@@ -10,6 +10,7 @@ export const QUEUE = {
   scan: 'scan',
   gc: 'gc',
   webhook: 'webhook',
+  keyExpiry: 'keyExpiry',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -82,6 +83,8 @@ export interface JobQueues {
     payload: WebhookPayload,
     retry: { attempts: number; retryBaseMs: number },
   ): Promise<void>;
+  /** Starts (or re-times) the repeating upkeep jobs (key expiry warnings). */
+  scheduleUpkeep(everyMs: number): Promise<void>;
   close(): Promise<void>;
   queues: Record<QueueName, Queue>;
 }
@@ -96,6 +99,7 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     scan: new Queue(QUEUE.scan, { connection, prefix: opts.prefix }),
     gc: new Queue(QUEUE.gc, { connection, prefix: opts.prefix }),
     webhook: new Queue(QUEUE.webhook, { connection, prefix: opts.prefix }),
+    keyExpiry: new Queue(QUEUE.keyExpiry, { connection, prefix: opts.prefix }),
   };
   return {
     queues,
@@ -156,6 +160,15 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
         backoff: { type: 'exponential', delay: opts.retryBaseMs },
         jobId: `webhook-${p.deliveryId}`,
       });
+    },
+    async scheduleUpkeep(everyMs) {
+      // One scheduler per queue (upsert: every worker may call it, the schedule exists once).
+      const template = { opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } };
+      await queues.keyExpiry.upsertJobScheduler(
+        'key-expiry',
+        { every: everyMs },
+        { name: 'key-expiry', ...template },
+      );
     },
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

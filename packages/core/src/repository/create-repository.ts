@@ -14,6 +14,7 @@ export const createRepositoryInput = z.object({
   visibility: z.enum(['public', 'private']).default('public'),
   description: z.string().trim().max(500).optional(),
   keyAlgorithm: z.enum(['rsa4096', 'ed25519']).default('rsa4096'),
+  keyValidityDays: z.number().int().min(1).max(3650).optional(),
 });
 
 export async function createRepository(
@@ -35,7 +36,7 @@ export async function createRepository(
   if (existing) throw new Conflict('A repository with this name already exists.', 'repository_exists');
   const generated = await generateRepositoryKey(
     ctx,
-    { orgSlug: org.slug, repoSlug: input.name },
+    { orgSlug: org.slug, repoSlug: input.name, keyValidityDays: input.keyValidityDays },
     input.keyAlgorithm,
   );
   try {
@@ -47,6 +48,7 @@ export async function createRepository(
           name: input.name,
           description: input.description ?? null,
           visibility: input.visibility === 'private' ? 'PRIVATE' : 'PUBLIC',
+          ...(input.keyValidityDays ? { keyValidityDays: input.keyValidityDays } : {}),
         },
       });
       const key = await insertSigningKey(tx, repo.id, generated);

@@ -7,6 +7,8 @@ export interface RepositoryView {
   name: string;
   visibility: 'public' | 'private';
   description: string | null;
+  /** days newly generated signing keys stay valid (default 730) */
+  keyValidityDays: number;
   createdAt: string;
   updatedAt: string;
   packageCount?: number;
@@ -25,6 +27,7 @@ export function toRepositoryView(r: Repository, extra: Partial<RepositoryView> =
     name: r.name,
     visibility: r.visibility === 'PRIVATE' ? 'private' : 'public',
     description: r.description,
+    keyValidityDays: r.keyValidityDays,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     ...extra,

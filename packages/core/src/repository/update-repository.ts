@@ -1,4 +1,4 @@
-// Changes a repository's visibility or description.
+// Changes a repository's visibility, description or the validity of its newly generated signing keys.
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
@@ -11,6 +11,8 @@ export const updateRepositoryInput = z
   .object({
     visibility: z.enum(['public', 'private']).optional(),
     description: z.string().trim().max(500).nullable().optional(),
+    /** days a newly generated (or rotated-in) key stays valid; existing keys keep theirs (PATCH the key) */
+    keyValidityDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
 
@@ -32,6 +34,7 @@ export async function updateRepository(
       data: {
         ...(input.visibility ? { visibility: input.visibility === 'private' ? 'PRIVATE' : 'PUBLIC' } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.keyValidityDays !== undefined ? { keyValidityDays: input.keyValidityDays } : {}),
       },
     });
     await recordAuditEvent(tx, {

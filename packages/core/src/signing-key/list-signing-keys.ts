@@ -17,5 +17,5 @@ export async function listSigningKeys(
     where: { repositoryId: repository.id },
     orderBy: { createdAt: 'desc' },
   });
-  return keys.map(toSigningKeyView);
+  return keys.map((k) => toSigningKeyView(k));
 }

@@ -99,7 +99,7 @@ export async function rotateSigningKey(
   return toSigningKeyView(key);
 }
 
-function checkRotatable(keys: { status: string; fingerprint: string }[]): void {
+export function checkRotatable(keys: { status: string; fingerprint: string }[]): void {
   const retiring = keys.find((k) => k.status === 'RETIRING');
   if (retiring)
     throw new Conflict(

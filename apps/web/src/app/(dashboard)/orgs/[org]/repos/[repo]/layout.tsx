@@ -1,11 +1,12 @@
 // A repository's header and tabs. Resolving the repository here makes every tab a 404 for outsiders.
-import { getRepository } from '@pallet/core';
+import { getRepository, listSigningKeys } from '@pallet/core';
 import { Lock } from 'lucide-react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { NavLink } from '@/components/shell/nav-link';
 import { Badge } from '@/components/ui/badge';
 import { loadOr404 } from '../../../../_lib/dashboard';
+import { KeyExpiryBanner } from './key-expiry-banner';
 
 export default async function RepositoryLayout({
   children,
@@ -15,7 +16,9 @@ export default async function RepositoryLayout({
   params: Promise<{ org: string; repo: string }>;
 }) {
   const { org, repo } = await params;
-  const r = await loadOr404((core, actor) => getRepository(core, actor, org, repo));
+  const [r, keys] = await loadOr404((core, actor) =>
+    Promise.all([getRepository(core, actor, org, repo), listSigningKeys(core, actor, org, repo)]),
+  );
   const base = `/orgs/${org}/repos/${r.slug}`;
   const v = r.vulnerabilities;
   const vulnerable = v ? v.critical + v.high + v.medium + v.low + v.unknown : 0;
@@ -72,6 +75,7 @@ export default async function RepositoryLayout({
           Policies
         </NavLink>
       </nav>
+      <KeyExpiryBanner keys={keys} keysHref={`${base}/keys`} />
       {children}
     </>
   );
