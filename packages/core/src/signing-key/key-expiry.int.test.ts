@@ -107,6 +107,17 @@ describe('key expiry', () => {
     const [key] = await listSigningKeys(ctx, actor, 'exp', 'repo');
     const row = await ctx.db.signingKey.findFirstOrThrow({ where: { fingerprint: key!.fingerprint } });
     const expiresAt = row.expiresAt!;
+    const org = await ctx.db.org.findUniqueOrThrow({ where: { slug: 'exp' } });
+    const hook = await ctx.db.webhook.create({
+      data: {
+        id: 'hook-key-expiry',
+        orgId: org.id,
+        url: 'https://hooks.example.test/pallet',
+        events: ['key.expiring'],
+        sealedSecret: Buffer.alloc(1),
+        secretPrefix: 'whsec_test',
+      },
+    });
     const at = (daysBefore: number) => new Date(expiresAt.getTime() - daysBefore * DAY);
     // Only this key (the other repository's keys expire at other times).
     const warn = async (now: Date) =>
@@ -123,6 +134,19 @@ describe('key expiry', () => {
     });
     expect(events.map((e) => (e.details as { threshold: number }).threshold)).toEqual([30, 7, 1]);
     expect(events[0]!.details).toMatchObject({ repository: 'repo', fingerprint: row.fingerprint });
+    // The same announcements go out as `key.expiring` webhook events (outbox rows in the same transaction).
+    const deliveries = await ctx.db.webhookDelivery.findMany({
+      where: { webhookId: hook.id },
+      orderBy: { createdAt: 'asc' },
+    });
+    const mine = deliveries.filter(
+      (d) => (d.payload as { fingerprint: string }).fingerprint === row.fingerprint,
+    );
+    expect(mine.map((d) => [d.event, (d.payload as { threshold: number }).threshold])).toEqual([
+      ['key.expiring', 30],
+      ['key.expiring', 7],
+      ['key.expiring', 1],
+    ]);
   });
 
   it('extending re-signs the key with the new expiry, resets the warnings and republishes', async () => {

@@ -2,9 +2,9 @@
 // is 30, 7 or 1 days away (or past), records one `signing_key.expiring` audit event per threshold and
 // emits the `key.expiring` webhook event, each exactly once per expiry (expiryWarnedDays remembers the
 // smallest threshold announced; extending the key clears it).
-import type { Prisma, Tx } from '@pallet/db';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
+import { emitWebhookEvent } from '../webhook/emit-webhook-event';
 import { daysUntilExpiry, EXPIRY_WARNING_DAYS, expiryThreshold } from './key-expiry';
 
 export interface ExpiryWarningsResult {
@@ -50,7 +50,7 @@ export async function warnExpiringKeys(
         targetId: key.id,
         details: payload,
       });
-      await emitKeyExpiringEvent(tx, key.repository.orgId, payload);
+      await emitWebhookEvent(tx, { orgId: key.repository.orgId, event: 'key.expiring', payload });
       return true;
     });
     if (announced) warned.push({ fingerprint: key.fingerprint, threshold });
@@ -58,14 +58,3 @@ export async function warnExpiringKeys(
   if (warned.length) ctx.log.info({ warned }, 'signing key expiry warnings');
   return { warned };
 }
-
-/**
- * The single hook point for the `key.expiring` webhook event, in the warning's transaction (webhooks are
- * being built in parallel: once `emitWebhookEvent` is on main, this calls
- * `emitWebhookEvent(tx, { orgId, event: 'key.expiring', payload })`).
- */
-export async function emitKeyExpiringEvent(
-  _tx: Tx,
-  _orgId: string,
-  _payload: Prisma.InputJsonObject,
-): Promise<void> {}
