@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { InvalidRequest } from '../errors/domain-errors';
+import { requestPublication } from '../publication/request-publication';
 import { type DistributionView, toDistributionView } from './distribution-view';
 import { findDistribution } from './find-distribution';
 import { countLivePackages } from './list-distributions';
@@ -72,6 +73,14 @@ export async function updateDistribution(
     });
     return d;
   });
+  // A new retention policy takes effect at once: the next publication applies it.
+  if (input.retention !== undefined) {
+    const bumped = await ctx.db.distribution.update({
+      where: { id: updated.id },
+      data: { generation: { increment: 1 } },
+    });
+    await requestPublication(ctx, bumped.id, bumped.generation);
+  }
   const counts = await countLivePackages(ctx, [updated.id]);
   return toDistributionView(updated, counts.get(updated.id) ?? 0);
 }

@@ -13,6 +13,7 @@ import { ensureDistribution } from '../distribution/ensure-distribution';
 import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-errors';
 import { evaluateUploadPolicy, type PolicyDecision } from '../policy/evaluate-upload-policy';
 import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
+import { lockPackageIdentity } from './lock-package-identity';
 import { type PackageView, toPackageView } from './package-view';
 import { archivePackageContent } from './remove-packages';
 import { declaredLicenses } from './spdx-license';
@@ -96,9 +97,6 @@ function identifyOrRefuse(staged: StagedUpload, release: string, component: stri
   }
 }
 
-/** First key of the two-key advisory locks that serialize uploads of one package identity. */
-const UPLOAD_LOCK_SPACE = 4201;
-
 export async function uploadPackage(
   ctx: CoreContext,
   actor: Actor,
@@ -159,10 +157,7 @@ export async function uploadPackage(
     }
     const quarantined = decision.action === 'quarantine';
     const result = await ctx.db.$transaction(async (tx) => {
-      // Uploads of one identity (CI retries, parallel jobs) take turns: without this, two first uploads both
-      // find no package row and the second insert fails on the unique key instead of answering 200 or 409.
-      const identity = `${repository.id}:${dist.name}:${id.name}:${id.version}:${id.architecture}`;
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${UPLOAD_LOCK_SPACE}::int4, hashtext(${identity}))`;
+      await lockPackageIdentity(tx, repository.id, dist.name, id);
       const distribution = await ensureDistribution(tx, repository.id, staged.format, dist, id.component);
       const recorded = await recordBlob(tx, staged);
       const blob = recorded.blob;

@@ -8,6 +8,7 @@ import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { DEFAULT_DEB_ARCHITECTURES } from '../distribution/ensure-distribution';
 import { GC_LOCK } from '../gc/gc-lock';
+import { applyRetention } from '../retention/apply-retention';
 import { loadSigningKeys } from '../signing-key/load-signing-keys';
 import { logPublication } from '../transparency-log/log-publication';
 import { emitWebhookEvent } from '../webhook/emit-webhook-event';
@@ -69,6 +70,8 @@ export async function publishDistribution(
       // next second) and never later than the signatures made below.
       const date = new Date(Math.floor(startedAt / 1000) * 1000);
       const generation = dist.generation;
+      // Retention drops versions before the rows are read, so this publication no longer lists them.
+      await applyRetention(tx, dist, date);
       const debBase =
         dist.format === 'DEB' && !ctx.config.debXz && current
           ? await findDebIndexBase(ctx, tx, dist, current)
