@@ -10,6 +10,7 @@ import { defaultStatePath } from './log-state';
 import { createProgress, silentProgress } from './progress';
 import { pushPackages } from './push';
 import { pushToWitness } from './push-to-witness';
+import { RELEASE_COMMANDS, RELEASE_USAGE, runReleaseCommand } from './release-commands';
 import { DEFAULT_RETRY, describeNetworkError, type RetryPolicy, retryingFetch } from './retry';
 import { verifyIndex } from './verify-index';
 
@@ -25,6 +26,7 @@ usage:
            4 publication failed, 5 --timeout passed, 6 server unreachable / kept failing
   pallet packages ORG/REPO [--distribution D] [--q TEXT] [--json]
   pallet setup ORG/REPO DISTRIBUTION
+${RELEASE_USAGE}
   pallet verify ORG/REPO DISTRIBUTION [--base-url URL | --file PATH] [--format deb|rpm]
                 [--log-key VKEY] [--state FILE] [--witness-key VKEY --witness-url URL]
       proves the served InRelease/repomd.xml is in Pallet's transparency log, under a checkpoint
@@ -91,6 +93,14 @@ async function runCommand(
       state: { type: 'string' },
       'witness-key': { type: 'string' },
       'witness-url': { type: 'string' },
+      'match-version': { type: 'string' },
+      arch: { type: 'string' },
+      'to-repo': { type: 'string' },
+      id: { type: 'string' },
+      keep: { type: 'string' },
+      'max-age-days': { type: 'string' },
+      off: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       version: { type: 'boolean', short: 'V', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -185,6 +195,8 @@ async function runCommand(
         io.out(`${p.status}\t${p.distribution}\t${p.name}\t${p.version}\t${p.architecture}`);
     return EXIT.ok;
   }
+  if (RELEASE_COMMANDS.has(command))
+    return runReleaseCommand(command, client, org, repo, rest.slice(1), values, io.out);
   if (command === 'setup') {
     if (!rest[1]) throw new UsageError('setup needs DISTRIBUTION');
     io.out((await client.setup(org, repo, rest[1])).script);

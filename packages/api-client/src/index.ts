@@ -46,9 +46,50 @@ export interface PackageInfo {
   component?: string;
   sha256: string;
   size: number;
-  status: 'processing' | 'published' | 'failed' | 'deleting';
+  status: 'processing' | 'published' | 'failed' | 'deleting' | 'removed';
   error?: string;
   filename: string | null;
+  removedAt?: string;
+  yankedAt?: string;
+  copiedFrom?: string;
+}
+
+export interface RetentionInfo {
+  keepVersions: number;
+  maxAgeDays?: number | null;
+}
+
+export interface DistributionInfo {
+  name: string;
+  format: 'deb' | 'rpm';
+  frozen: boolean;
+  retention: RetentionInfo | null;
+  validDays: number | null;
+  packageCount: number;
+  currentPublicationId: string | null;
+}
+
+export interface CopyTargetInfo {
+  repo?: string;
+  distribution: string;
+  component?: string;
+}
+
+export interface PackageQuery {
+  distribution: string;
+  name?: string;
+  version?: string;
+  architecture?: string;
+}
+
+type PackageChange = { id: string; name: string; version: string; architecture: string };
+
+export interface RestorePlanInfo {
+  publicationId: string;
+  distribution: string;
+  add: PackageChange[];
+  remove: PackageChange[];
+  yanked: PackageChange[];
 }
 
 export interface SetupInfo {
@@ -263,6 +304,89 @@ export class PalletClient {
 
   async revokeToken(org: string, id: string) {
     return (await this.request<unknown>('DELETE', `/orgs/${org}/tokens/${id}`)).status;
+  }
+
+  async listDistributions(org: string, repo: string) {
+    return (await this.request<DistributionInfo[]>('GET', `/orgs/${org}/repos/${repo}/distributions`)).data;
+  }
+
+  /** Freeze/unfreeze, retention, validDays of `distro/release`. */
+  async updateDistribution(
+    org: string,
+    repo: string,
+    distribution: string,
+    body: { frozen?: boolean; retention?: RetentionInfo | null; validDays?: number | null },
+  ) {
+    return (
+      await this.request<DistributionInfo>(
+        'PATCH',
+        `/orgs/${org}/repos/${repo}/distributions/${distribution}`,
+        body,
+      )
+    ).data;
+  }
+
+  async previewRetention(org: string, repo: string, distribution: string, rule?: RetentionInfo) {
+    const qs = new URLSearchParams();
+    if (rule) qs.set('keepVersions', String(rule.keepVersions));
+    if (rule?.maxAgeDays) qs.set('maxAgeDays', String(rule.maxAgeDays));
+    return (
+      await this.request<{
+        distribution: string;
+        retention: RetentionInfo | null;
+        wouldRemove: PackageInfo[];
+      }>(
+        'GET',
+        `/orgs/${org}/repos/${repo}/distributions/${distribution}/retention-preview${qs.size ? `?${qs}` : ''}`,
+      )
+    ).data;
+  }
+
+  /** Copies (or moves) one package; 202 with the new package, 200 when the target already held it. */
+  async copyPackage(
+    org: string,
+    repo: string,
+    id: string,
+    target: CopyTargetInfo,
+    mode: 'copy' | 'move' = 'copy',
+  ) {
+    return this.request<PackageInfo>('POST', `/orgs/${org}/repos/${repo}/packages/${id}/${mode}`, target);
+  }
+
+  async copyPackages(
+    org: string,
+    repo: string,
+    query: PackageQuery,
+    target: CopyTargetInfo,
+    mode: 'copy' | 'move' = 'copy',
+  ) {
+    return (
+      await this.request<{ items: PackageInfo[]; skipped: (PackageChange & { reason: string })[] }>(
+        'POST',
+        `/orgs/${org}/repos/${repo}/packages/${mode}`,
+        { query, ...target },
+      )
+    ).data;
+  }
+
+  async yankPackage(org: string, repo: string, id: string) {
+    return (await this.request<PackageInfo>('POST', `/orgs/${org}/repos/${repo}/packages/${id}/yank`)).data;
+  }
+
+  async previewRestore(org: string, repo: string, publicationId: string) {
+    return (
+      await this.request<RestorePlanInfo>(
+        'GET',
+        `/orgs/${org}/repos/${repo}/publications/${publicationId}/restore-preview`,
+      )
+    ).data;
+  }
+
+  async restorePublication(org: string, repo: string, publicationId: string) {
+    return this.request<{ distribution: string; generation: number; added: number; removed: number }>(
+      'POST',
+      `/orgs/${org}/repos/${repo}/publications/${publicationId}/restore`,
+    );
   }
 
   /** Polls a package until it leaves `processing`. */

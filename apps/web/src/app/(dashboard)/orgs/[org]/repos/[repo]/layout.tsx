@@ -54,6 +54,9 @@ export default async function RepositoryLayout({
         <NavLink variant="tab" href={`${base}/publications`}>
           Publications
         </NavLink>
+        <NavLink variant="tab" href={`${base}/distributions`}>
+          Distributions
+        </NavLink>
         <NavLink variant="tab" href={`${base}/setup`}>
           Setup
         </NavLink>

@@ -11,6 +11,7 @@ import { Input, Label, Select } from '@/components/ui/field';
 import { Table, Td, Th } from '@/components/ui/table';
 import { loadOr404 } from '../../../../_lib/dashboard';
 import { DeletePackageButton } from './delete-package-button';
+import { YankButton } from './lifecycle-buttons';
 import { StatusBadge } from './status-badge';
 
 export const metadata = { title: 'Packages' };
@@ -176,13 +177,21 @@ export default async function PackagesPage({
                     <time dateTime={p.createdAt}>{formatDate(p.createdAt)}</time>
                   </Td>
                   <Td className="text-right">
-                    {p.status !== 'deleting' ? (
-                      <DeletePackageButton
-                        org={org}
-                        repo={repo}
-                        id={p.id}
-                        label={`${p.name} ${p.version} ${p.architecture}`}
-                      />
+                    {p.status !== 'deleting' && p.status !== 'removed' ? (
+                      <>
+                        <YankButton
+                          org={org}
+                          repo={repo}
+                          id={p.id}
+                          label={`${p.name} ${p.version} ${p.architecture}`}
+                        />
+                        <DeletePackageButton
+                          org={org}
+                          repo={repo}
+                          id={p.id}
+                          label={`${p.name} ${p.version} ${p.architecture}`}
+                        />
+                      </>
                     ) : null}
                   </Td>
                 </tr>

@@ -76,6 +76,7 @@ export default async function PublicationsPage({
               <Th className="text-right">Packages</Th>
               <Th>Release SHA-256</Th>
               <Th>SBOM</Th>
+              <Th className="text-right">Restore</Th>
             </tr>
           </thead>
           <tbody>
@@ -121,6 +122,17 @@ export default async function PublicationsPage({
                       —
                     </span>
                   )}
+                </Td>
+                <Td className="text-right">
+                  {p.status === 'superseded' ? (
+                    <Link
+                      href={`/orgs/${org}/repos/${repo}/publications/${p.id}`}
+                      className={buttonClass('secondary', 'sm')}
+                      aria-label={`Restore the publication of ${p.publishedAt ?? ''}`}
+                    >
+                      Restore…
+                    </Link>
+                  ) : null}
                 </Td>
               </tr>
             ))}
