@@ -1,7 +1,8 @@
 // Release life cycle with the real clients: a package copied from testing to stable installs from stable
-// with apt and dnf (the rpm signed again for its new home), a restore to an earlier publication makes
+// with apt, and an rpm copied into another repository installs with dnf under that repository's key, a restore to an earlier publication makes
 // apt's candidates the earlier versions again, and a frozen distribution refuses an upload with 423 while
 // it keeps serving. One server for the file; each scenario has its own distributions.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,7 @@ beforeAll(async () => {
   const signup = await anon.signup('owner@acme.test', 'correct horse battery staple', ORG);
   api = anon.withToken(signup.token);
   await api.createRepository(ORG, { name: REPO, visibility: 'public' });
+  await api.createRepository(ORG, { name: 'prod', visibility: 'public' });
 }, 120_000);
 
 afterAll(async () => {
@@ -126,19 +128,29 @@ describe('release life cycle with the real clients', () => {
     expect(install.output).toMatch(/Setting up pallet-promo \(1\.0-1\)/);
   }, 180_000);
 
-  it('an rpm copied from testing to stable is signed again and installs from stable with dnf', async () => {
+  it("an rpm copied from testing to stable of another repository is signed with that repository's key and installs with dnf", async () => {
     const file = buildRpm(work, { name: 'pallet-promo', version: '1.0', release: '1', arch: 'noarch' });
     const pkg = await publishedUpload(file, 'el/testing');
-    const copy = await api.copyPackage(ORG, REPO, pkg.id, { distribution: 'el/stable' });
+    const copy = await api.copyPackage(ORG, REPO, pkg.id, { repo: 'prod', distribution: 'el/stable' });
     expect(copy.status).toBe(202);
     // Same upload, no re-upload: the reported sha256 is the uploaded file's.
     expect(copy.data.sha256).toBe(pkg.sha256);
-    expect((await api.waitForPackage(ORG, REPO, copy.data.id, 60_000)).status).toBe('published');
-    const setup: SetupInfo = await api.setup(ORG, REPO, 'el/stable');
-    const keyFile = join(work, 'rpm-key.asc');
+    const copied = await api.waitForPackage(ORG, 'prod', copy.data.id, 60_000);
+    expect(copied.status, copied.error).toBe('published');
+    const setup: SetupInfo = await api.setup(ORG, 'prod', 'el/stable');
+    // Served bytes differ from both the upload and the source's copy: signed again, with prod's key.
+    const served = async (base: string, name: string) =>
+      createHash('sha256')
+        .update(Buffer.from(await (await fetch(`${base}/${name}`)).arrayBuffer()))
+        .digest('hex');
+    const testing = await api.setup(ORG, REPO, 'el/testing');
+    const inProd = await served(setup.baseUrl, copied.filename!);
+    expect(inProd).not.toBe(pkg.sha256);
+    expect(inProd).not.toBe(await served(testing.baseUrl, pkg.filename!));
+    const keyFile = join(work, 'prod-key.asc');
     writeFileSync(keyFile, await (await fetch(setup.keyUrl)).text());
     const env = createDnfEnv(join(work, 'dnf-stable'), {
-      repoId: `${ORG}-${REPO}`,
+      repoId: `${ORG}-prod`,
       repoFile: setup.yum!.repoFile,
       keyFile,
       releasever: '9',
