@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ApiError, PalletClient } from '@pallet/api-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from './support/browser';
+import { launchChromium, screenshot, seriousA11yProblems } from './support/browser';
 import { buildDeb } from './support/deb-builder';
 import { type RunningPallet, startPallet } from './support/server';
 
@@ -145,11 +145,13 @@ describe('vulnerability scanning and upload policies', () => {
       .toMatch(/1\.0-1[\s\S]*CVE-2026-0100[\s\S]*critical[\s\S]*1\.0-2/);
     expect(await page.locator('[data-summary="critical"]').textContent()).toBe('1');
     await screenshot(page, 'vulnerabilities');
+    expect(await seriousA11yProblems(page)).toEqual([]);
     await row.getByRole('link', { name: 'pallet-vuln' }).click();
     await page.waitForURL(`**/packages/${vulnerable.id}`);
     expect(await page.locator('tr[data-finding="DSA-9100-1"]').textContent()).toMatch(
       /critical[\s\S]*1\.0-2/,
     );
+    expect(await seriousA11yProblems(page)).toEqual([]);
 
     await uploadPublished('pallet-vuln', '1.0-2');
     await expect.poll(() => vulnerabilities(), { timeout: 30_000, interval: 300 }).toEqual([]);
@@ -159,6 +161,7 @@ describe('vulnerability scanning and upload policies', () => {
 
   it('refuses an upload with a critical vulnerability with 422 and the reason when the policy says so', async () => {
     await page.goto(`/orgs/${ORG}/repos/${REPO}/policies`);
+    expect(await seriousA11yProblems(page)).toEqual([]);
     await page.getByLabel('At or above').selectOption('critical');
     await page.getByRole('button', { name: 'Save policy' }).click();
     await page.getByText('Policy saved: 1 rule.').waitFor();
