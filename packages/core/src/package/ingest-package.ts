@@ -32,8 +32,14 @@ export async function ingestPackage(ctx: CoreContext, packageId: string): Promis
   });
   await requestPublication(ctx, dist.id, dist.generation);
   // Every distribution carries the repository's keyring package (uploaded once per key change).
+  // A failure here must not fail this package's ingestion: the next ingestion or key change retries.
   if (ctx.config.keyringPackages && !pkg.name.endsWith('-archive-keyring')) {
-    await publishKeyringPackages(ctx, pkg.repositoryId, { distributionId: pkg.distributionId });
+    await publishKeyringPackages(ctx, pkg.repositoryId, { distributionId: pkg.distributionId }).catch((err) =>
+      ctx.log.warn(
+        { repositoryId: pkg.repositoryId, distributionId: pkg.distributionId, err: (err as Error).message },
+        'could not add the keyring package',
+      ),
+    );
   }
 }
 
