@@ -3,11 +3,12 @@
 // .rpm through the browser, follow them to "published", copy the setup instructions, create and revoke
 // a read token, find it all in the audit log — and another org's user gets 404 for every page of it.
 // Screenshots go to test-output/screenshots/; axe-core must find nothing serious or critical.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationAnchor } from '../apps/web/src/lib/api-reference';
 import {
   type AxeProblem,
   dropFile,
@@ -410,6 +411,24 @@ describe('the dashboard, end to end in Chromium', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`**/orgs/${ORG}/repos`);
+  });
+
+  it('serves the API reference at /api/v1/docs, listing every operation of docs/openapi.json', async () => {
+    const response = await page.goto('/api/v1/docs');
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toContain('text/html');
+    const doc = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'docs', 'openapi.json'), 'utf8'));
+    const expected = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, item]) =>
+        ['get', 'head', 'post', 'put', 'patch', 'delete', 'options']
+          .filter((m) => item[m])
+          .map((m) => operationAnchor(m, path)),
+    );
+    const shown = await page
+      .locator('section.operation')
+      .evaluateAll((sections) => sections.map((s) => s.id));
+    expect(shown.sort()).toEqual(expected.sort());
+    await checkA11y('api-docs');
   });
 
   it('has no serious or critical accessibility violations on the main pages', () => {

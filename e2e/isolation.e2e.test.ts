@@ -57,6 +57,7 @@ interface Endpoint {
 // Every endpoint of api-v1 and issue 4. A new route file or method fails the test until it is listed here.
 const ENDPOINTS: Endpoint[] = [
   { route: 'health', method: 'GET', need: 'public', path: () => '/health' },
+  { route: 'docs', method: 'GET', need: 'public', path: () => '/docs' },
   { route: 'log/checkpoint', method: 'GET', need: 'public', path: () => '/log/checkpoint' },
   { route: 'log/key', method: 'GET', need: 'public', path: () => '/log/key' },
   { route: 'log/proof', method: 'GET', need: 'public', path: () => `/log/proof?sha256=${'0'.repeat(64)}` },
