@@ -428,7 +428,6 @@ describe('the dashboard, end to end in Chromium', () => {
       .locator('section.operation')
       .evaluateAll((sections) => sections.map((s) => s.id));
     expect(shown.sort()).toEqual(expected.sort());
-    await checkA11y('api-docs');
   });
 
   it('has no serious or critical accessibility violations on the main pages', () => {

@@ -169,7 +169,7 @@ function renderSchema(doc: Json, name: string, schema: Json): string {
 
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;color:#1e293b;margin:0;display:flex}
 nav{width:20rem;flex:none;height:100vh;overflow:auto;position:sticky;top:0;border-right:1px solid #e2e8f0;padding:1rem;font-size:13px;box-sizing:border-box}
-nav ul{list-style:none;padding-left:0;margin:.25rem 0 1rem}nav a{color:#334155;text-decoration:none}nav a:hover{text-decoration:underline}
+nav ul{list-style:none;padding-left:0;margin:.25rem 0 1rem}nav a{color:#334155;text-decoration:none;display:inline-block;min-height:24px;line-height:24px}nav a:hover{text-decoration:underline}
 main{padding:1.5rem 2rem;max-width:70rem;min-width:0}h1{margin-top:0}h2{border-bottom:2px solid #e2e8f0;padding-bottom:.25rem;margin-top:2.5rem}
 .operation,.schema{border:1px solid #e2e8f0;border-radius:6px;padding:.25rem 1rem 1rem;margin:1rem 0}
 .method{display:inline-block;min-width:4.5rem;text-align:center;border-radius:4px;color:#fff;font-size:12px;padding:2px 6px;background:#475569}
