@@ -1,5 +1,7 @@
 // fanOut settles on every path: the unit-level proof behind "every rejected upload answers".
 import { PassThrough } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { fanOut } from './fan-out';
 
@@ -97,5 +99,33 @@ describe('fanOut', () => {
     expect(all).toBe(200 * 64 * 1024);
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThan(all);
+  });
+
+  it('holds a bounded window of the stream, not what it has passed on (128 MiB through a slow consumer)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const live = () => {
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const slow = async (input: AsyncIterable<Uint8Array>) => {
+      let n = 0;
+      for await (const c of input) {
+        n += c.length;
+        await new Promise((r) => setImmediate(r));
+      }
+      return n;
+    };
+    const baseline = live();
+    let peak = 0;
+    const timer = setInterval(() => {
+      peak = Math.max(peak, live() - baseline);
+    }, 20);
+    const [a, b] = await fanOut<[number, number]>(chunks(2048), [slow, drain]);
+    clearInterval(timer);
+    peak = Math.max(peak, live() - baseline);
+    expect([a, b]).toEqual([128 * 1024 * 1024, 128 * 1024 * 1024]);
+    expect(peak).toBeLessThan(32 * 1024 * 1024);
   });
 });

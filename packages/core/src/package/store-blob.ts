@@ -2,7 +2,6 @@
 // memory), then find or create the Blob row for their digest. Identical bytes share one row and one
 // stored object: the caller deletes its own copy when `recordBlob` says the bytes were already there.
 import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { Blob, Tx } from '@pallet/db';
 import type { CoreContext } from '../context/core-context';
@@ -41,18 +40,35 @@ export async function storeBytes(
   let size = 0;
   const body = new PassThrough({ highWaterMark: 1 << 20 });
   const put = ctx.storage.put(storageKey, body);
-  // A put that fails while we wait for `drain` must end the wait, not leave it hanging.
-  const putFailed = put.then(
-    () => new Promise<never>(() => {}),
-    (err: unknown) => Promise.reject(err),
-  );
-  putFailed.catch(() => {});
+  // A put that fails while we wait for `drain` must end the wait, not leave it hanging. (Listeners are
+  // removed after each wait: racing every wait against one long-lived promise keeps them all reachable.)
+  let putFailure: { error: unknown } | null = null;
+  let wake: (() => void) | null = null;
+  put.catch((error: unknown) => {
+    putFailure = { error };
+    wake?.();
+  });
+  const drained = () =>
+    new Promise<void>((resolve, reject) => {
+      const done = () => {
+        body.off('drain', done);
+        body.off('close', done);
+        wake = null;
+        if (putFailure) reject((putFailure as { error: unknown }).error);
+        else if (body.destroyed) reject(new Error('The storage stopped reading the upload.'));
+        else resolve();
+      };
+      body.on('drain', done);
+      body.on('close', done);
+      wake = done;
+      if (putFailure) done();
+    });
   try {
     for await (const raw of source) {
       const chunk = raw instanceof Uint8Array ? raw : Buffer.from(raw as string);
       size += chunk.length;
       for (const h of hashes) h.update(chunk);
-      if (!body.write(chunk)) await Promise.race([once(body, 'drain'), putFailed]);
+      if (!body.write(chunk)) await drained();
     }
     body.end();
     await put;
