@@ -1,5 +1,6 @@
 // The Tokens page: the org's API tokens (never their secrets), creation and revocation.
 import { listClientCertificates, listRepositories, listTokens } from '@pallet/core';
+import Link from 'next/link';
 import { ConfirmAction } from '@/components/confirm-action';
 import { formatAgo, formatDate } from '@/components/format';
 import { Alert } from '@/components/ui/alert';
@@ -68,7 +69,12 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
                   return (
                     <tr key={t.id} data-token={t.name}>
                       <Td>
-                        <div className="font-medium text-slate-900">{t.name}</div>
+                        <Link
+                          href={`/orgs/${org}/tokens/${t.id}`}
+                          className="font-medium text-indigo-700 hover:underline"
+                        >
+                          {t.name}
+                        </Link>
                         <div className="text-xs text-slate-600">
                           <code>{t.prefix}…</code>
                           {t.customer ? ` · ${t.customer}` : ''} · created {formatDate(t.createdAt)}
@@ -94,6 +100,11 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
                       <Td className="text-xs">{t.createdBy?.email ?? 'a former user'}</Td>
                       <Td className="text-xs whitespace-nowrap">{formatAgo(t.lastUsedAt)}</Td>
                       <Td>
+                        {t.suspiciousAt && !t.revokedAt ? (
+                          <div className="mb-1">
+                            <Badge tone="danger">suspicious</Badge>
+                          </div>
+                        ) : null}
                         {t.revokedAt ? (
                           <Badge tone="danger">revoked</Badge>
                         ) : expired ? (

@@ -57,6 +57,9 @@ export default async function RepositoryLayout({
         <NavLink variant="tab" href={`${base}/distributions`}>
           Distributions
         </NavLink>
+        <NavLink variant="tab" href={`${base}/downloads`}>
+          Downloads
+        </NavLink>
         <NavLink variant="tab" href={`${base}/setup`}>
           Setup
         </NavLink>

@@ -1,8 +1,9 @@
 // One package: its metadata, status (a quarantine with its reason and the release button) and the known
 // vulnerabilities of its version with the versions that fix them.
-import { getPackage } from '@pallet/core';
+import { getDownloadStats, getPackage } from '@pallet/core';
 import { ShieldCheck } from 'lucide-react';
 import { formatBytes, formatDate } from '@/components/format';
+import { BarChart, dailyBars } from '@/components/ui/bar-chart';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, Td, Th } from '@/components/ui/table';
@@ -20,6 +21,13 @@ export default async function PackagePage({
 }) {
   const { org, repo, id } = await params;
   const p = await loadOr404((core, actor) => getPackage(core, actor, org, repo, id));
+  const [days, versions] = await loadOr404((core, actor) =>
+    Promise.all(
+      ['day', 'version'].map((group_by) =>
+        getDownloadStats(core, actor, org, repo, { group_by, package: p.name }),
+      ),
+    ),
+  );
   const label = `${p.name} ${p.version} ${p.architecture}`;
   const facts: [string, string][] = [
     ['Version', p.version],
@@ -87,6 +95,23 @@ export default async function PackagePage({
           </Table>
         )}
       </Card>
+      <h3 className="mt-6 mb-2 text-lg font-semibold text-slate-900">Downloads</h3>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card className="p-4">
+          <BarChart
+            title={`${p.name}: downloads per day, last 30 days (${days!.total})`}
+            bars={dailyBars(days!.items)}
+          />
+        </Card>
+        <Card className="p-4">
+          <BarChart
+            title={`${p.name}: downloads per version`}
+            bars={versions!.items
+              .slice(0, 20)
+              .map((i) => ({ label: i.version ?? i.key, value: i.downloads }))}
+          />
+        </Card>
+      </div>
     </>
   );
 }
