@@ -14,6 +14,8 @@ import type { Actor } from '../auth/actor';
 import { type CoreContext, createCoreContext } from '../context/core-context';
 import { InvalidPackage } from '../errors/domain-errors';
 import { signUp } from '../org/sign-up';
+import { copyPackage } from '../package/copy-package';
+import { deletePackage } from '../package/delete-package';
 import { getPackage } from '../package/get-package';
 import { releasePackage } from '../package/release-package';
 import { stageUpload } from '../package/stage-upload';
@@ -174,6 +176,18 @@ describe('findings', () => {
         fixedVersion: '2.36-9+deb12u3',
       }),
     ]);
+    // A copy into another distribution of the same release keeps the source package it is matched by.
+    const copy = await copyPackage(
+      ctx,
+      owner,
+      'acme',
+      'scan',
+      vulnerable.package.id,
+      { distribution: 'debian/12' },
+      'copy',
+    );
+    expect((await scanPackage(ctx, copy.package.id)).added).toEqual(['DSA-5514-1']);
+    await deletePackage(ctx, owner, 'acme', 'scan', copy.package.id);
     const list = await listVulnerabilities(ctx, owner, 'acme', 'scan', { distribution: 'debian/bookworm' });
     expect(list.items).toEqual([
       {

@@ -166,6 +166,9 @@ export async function copyPackageRow(
         filename,
         metadata: pkg.metadata ?? {},
         licenses: pkg.licenses,
+        // advisories name source packages: a copy is matched like its original
+        sourceName: pkg.sourceName,
+        sourceVersion: pkg.sourceVersion,
         uploadedBy: pkg.uploadedBy,
         copiedFromId: pkg.id,
       },
