@@ -53,6 +53,7 @@ const config: NextConfig = {
     'tar-stream',
     'openpgp',
     'busboy',
+    'prom-client',
   ],
   async headers() {
     // HSTS whenever the request reached us over HTTPS: an https APP_URL at build time, or (decided per

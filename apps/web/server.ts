@@ -2,12 +2,15 @@
 // answered here directly (src/origin), everything else goes to Next.js. `npm start` and the e2e harness
 // run this file with tsx; `next start` would serve /dl through nothing (see docs/architecture.md).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { loadConfig } from '@pallet/config';
-import { createCoreContext, DownloadCache, DownloadRecorder } from '@pallet/core';
+import { createCoreContext, DownloadCache, DownloadRecorder, palletMetrics } from '@pallet/core';
 import { listenForNotifications } from '@pallet/db';
 import next from 'next';
 import { refuseBadRequestTarget } from './src/lib/edge-request-target';
 import { stampPeerAddress } from './src/lib/peer-address';
+import { loadRouteLabeler } from './src/metrics/route-label';
+import { serveMetrics } from './src/metrics/serve-metrics';
 import { BlobMemoryCache } from './src/origin/blob-memory-cache';
 import {
   handleDownload,
@@ -20,6 +23,7 @@ import {
 const SHUTDOWN_GRACE_MS = 3000;
 
 let stopping = false;
+const metrics = palletMetrics('web');
 const config = loadConfig();
 const core = createCoreContext(config);
 const cache = new DownloadCache();
@@ -48,6 +52,21 @@ const hostname = config.listenHost;
 const app = next({ dev: process.argv.includes('--dev'), dir: import.meta.dirname, port: config.port });
 const handleNext = app.getRequestHandler();
 
+const routeLabel = loadRouteLabeler(join(import.meta.dirname, '.next'));
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** Counts every answer by route pattern and status once it has been sent. */
+function countRequest(req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  const path = req.url ?? '/';
+  res.once('finish', () => {
+    const method = METHODS.has(req.method ?? '') ? req.method! : 'other';
+    const route = routeLabel(path);
+    metrics.httpRequests.inc({ method, route, status: String(res.statusCode) });
+    metrics.httpSeconds.observe({ method, route }, (performance.now() - started) / 1000);
+  });
+}
+
 function isDownload(url: string): boolean {
   return url.startsWith('/dl/') || url === '/dl' || url.startsWith('/dl?');
 }
@@ -55,10 +74,12 @@ function isDownload(url: string): boolean {
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   // Client-IP logic starts from the TCP peer; a client-sent x-pallet-peer is overwritten.
   stampPeerAddress(req);
+  countRequest(req, res);
   // Malformed escapes and NULs in any URL are answered here, before /dl, the edge hook or Next.js.
   if (refuseBadRequestTarget(req, res)) return;
   const url = req.url ?? '/';
   if (isDownload(url)) void handleDownload(origin, req, res);
+  else if (url === '/metrics' || url.startsWith('/metrics?')) void serveMetrics(core, req, res);
   else if (url === '/_pallet/edge-auth' || url.startsWith('/_pallet/edge-auth?'))
     void handleEdgeAuth(origin, req, res);
   else if (url === '/_pallet/edge-client-cas') void handleEdgeClientCas(origin, req, res);

@@ -50,6 +50,8 @@ export * from './member/change-member-role';
 export * from './member/list-members';
 export * from './member/member-role';
 export * from './member/remove-member';
+export * from './metrics/metrics-relay';
+export * from './metrics/pallet-metrics';
 export * from './oidc/create-oidc-trust';
 export * from './oidc/delete-oidc-trust';
 export * from './oidc/exchange-oidc-token';

@@ -1,7 +1,7 @@
 // publish jobs: build and switch one distribution's signed indexes (coalesced per generation). A job
 // that comes too early (one publication per distribution per second, the adaptive debounce) goes back
 // to the delayed set until its time, so the uploads arriving meanwhile join the same publication.
-import { type CoreContext, isPurgeConfigured, publishDistribution } from '@pallet/core';
+import { type CoreContext, isPurgeConfigured, palletMetrics, publishDistribution } from '@pallet/core';
 import { publishPayload } from '@pallet/jobs';
 import { DelayedError, type Job } from 'bullmq';
 
@@ -18,6 +18,15 @@ export function publishProcessor(core: CoreContext) {
       throw new DelayedError();
     }
     if (!result.skipped) {
+      const seconds = (performance.now() - started) / 1000;
+      const dist = await core.db.distribution.findUnique({
+        where: { id: distributionId },
+        select: { format: true },
+      });
+      palletMetrics().publicationSeconds.observe(
+        { format: dist?.format.toLowerCase() ?? 'unknown' },
+        seconds,
+      );
       core.log.info(
         {
           distributionId,

@@ -3,6 +3,7 @@ import type { Config } from '@pallet/config';
 import { type Db, getDb } from '@pallet/db';
 import { createJobQueues, type JobQueues } from '@pallet/jobs';
 import { createStorage, type Storage } from '@pallet/storage';
+import { countStorageErrors } from '../metrics/pallet-metrics';
 import { createLogger, type Logger } from './logger';
 
 export interface CoreContext {
@@ -17,13 +18,15 @@ export function createCoreContext(config: Config, opts: { log?: Logger } = {}): 
   return {
     config,
     db: getDb(config.databaseUrl),
-    storage: createStorage(config.storage, {
-      endpoint: config.s3.endpoint,
-      region: config.s3.region,
-      accessKeyId: config.s3.accessKeyId,
-      secretAccessKey: config.s3.secretAccessKey,
-      forcePathStyle: config.s3.forcePathStyle,
-    }),
+    storage: countStorageErrors(
+      createStorage(config.storage, {
+        endpoint: config.s3.endpoint,
+        region: config.s3.region,
+        accessKeyId: config.s3.accessKeyId,
+        secretAccessKey: config.s3.secretAccessKey,
+        forcePathStyle: config.s3.forcePathStyle,
+      }),
+    ),
     queues: createJobQueues({ redisUrl: config.redisUrl, prefix: config.redisPrefix }),
     log: opts.log ?? createLogger(config.logLevel),
   };

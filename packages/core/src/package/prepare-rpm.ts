@@ -10,6 +10,7 @@ import {
   signRpmHeader,
 } from '@pallet/rpm';
 import type { CoreContext } from '../context/core-context';
+import { timeSigning } from '../metrics/pallet-metrics';
 import { loadSigningKeys, type UnsealedKey } from '../signing-key/load-signing-keys';
 import { fileNameScope } from './claim-file-name';
 import type { PackageToPrepare, PreparedPackage } from './prepared-package';
@@ -68,7 +69,10 @@ export async function signUpload(
   const { newPrefix, mainHeaderOffset } = await signRpmHeader(
     head,
     async (mainHeader) =>
-      (await detachSign(mainHeader, [key.privateKeyArmored], { armor: false })) as Uint8Array,
+      timeSigning(
+        'rpm',
+        async () => (await detachSign(mainHeader, [key.privateKeyArmored], { armor: false })) as Uint8Array,
+      ),
     key.algorithm === 'ed25519' ? 'eddsa' : 'rsa',
   );
   const rest = await openRange(ctx, pkg.blob.storageKey, mainHeaderOffset, Number(pkg.blob.size) - 1);

@@ -4,6 +4,7 @@ import { type DebPackage, parseDeb } from '@pallet/deb';
 import { parseRpm, type RpmPackage } from '@pallet/rpm';
 import type { CoreContext } from '../context/core-context';
 import { DomainError, InvalidPackage, TooLarge, UnsupportedFormat } from '../errors/domain-errors';
+import { palletMetrics } from '../metrics/pallet-metrics';
 import { fanOut } from './fan-out';
 import { discardBytes, type StoredBytes, storeBytes } from './store-blob';
 
@@ -75,8 +76,10 @@ async function parsePackage(
 /** Refuses the upload the moment it passes the limit, before any consumer sees the excess. */
 async function* withinLimit(source: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
   let size = 0;
+  const received = palletMetrics().uploadBytes;
   for await (const chunk of source) {
     size += chunk.length;
+    received.inc(chunk.length);
     if (size > maxBytes) throw new TooLarge(`The upload exceeds the limit of ${maxBytes} bytes.`);
     yield chunk;
   }
@@ -96,8 +99,10 @@ export async function stageUpload(
       },
       (input) => parsePackage(input, ctx.config.debDataBomb),
     ]);
+    palletMetrics().uploads.inc({ result: 'staged' });
     return { ...(stored as StoredBytes), ...parsed };
   } catch (err) {
+    palletMetrics().uploads.inc({ result: 'refused' });
     // The bytes may be fully stored by the time the parser finds the file truncated or corrupt.
     if (stored) await discardBytes(ctx, stored);
     throw toPackageError(err);

@@ -11,6 +11,7 @@
 // digests, instead of rebuilding and recompressing every index from all rows.
 import { buildReleaseFile, compressIndex, gzipIndex } from '@pallet/deb';
 import { clearsignText, detachSign } from '@pallet/openpgp';
+import { timeSigning } from '../metrics/pallet-metrics';
 import { type Digests, digestsOf, type PublicationFileSpec } from './publication-file';
 
 export interface DebIndexRow {
@@ -181,8 +182,10 @@ export async function buildDebPublication(input: DebPublicationInput): Promise<P
     files: listed,
   });
   const keys = input.signingKeys.map((k) => k.privateKeyArmored);
-  const inRelease = await clearsignText(release, keys);
-  const releaseGpg = (await detachSign(release, keys, { armor: true })) as string;
+  const [inRelease, releaseGpg] = await timeSigning('release', async () => [
+    await clearsignText(release, keys),
+    (await detachSign(release, keys, { armor: true })) as string,
+  ]);
   // Release/InRelease/Release.gpg are listed last: the publication switch makes them visible after
   // every file they describe is stored.
   files.push(

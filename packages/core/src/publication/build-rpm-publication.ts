@@ -2,6 +2,7 @@
 // primary/filelists/other, then repomd.xml with its detached signature and the public key beside it.
 import { detachSign } from '@pallet/openpgp';
 import { buildRepodata } from '@pallet/rpm';
+import { timeSigning } from '../metrics/pallet-metrics';
 import type { PublicationFileSpec } from './publication-file';
 
 export interface RpmIndexRow {
@@ -25,7 +26,10 @@ export async function buildRpmPublication(input: RpmPublicationInput): Promise<P
     timestamp,
   });
   const keys = input.signingKeys.map((k) => k.privateKeyArmored);
-  const signature = (await detachSign(repomdXml, keys, { armor: true })) as string;
+  const signature = await timeSigning(
+    'repomd',
+    async () => (await detachSign(repomdXml, keys, { armor: true })) as string,
+  );
   const out: PublicationFileSpec[] = files.map((f) => ({
     path: f.path,
     bytes: f.bytes,
