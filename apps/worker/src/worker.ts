@@ -15,6 +15,7 @@ import { publishProcessor } from './processors/publish';
 import { purgeProcessor } from './processors/purge';
 import { rekeyProcessor } from './processors/rekey';
 import { scanProcessor } from './processors/scan';
+import { validUntilProcessor } from './processors/valid-until';
 import { webhookProcessor } from './processors/webhook';
 import { requeueUnfinishedWork } from './recover';
 
@@ -39,6 +40,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
     // Deliveries wait on other people's servers (up to the timeout each): many at once.
     new Worker(QUEUE.webhook, webhookProcessor(core), { connection, prefix, concurrency: 8 }),
     new Worker(QUEUE.keyExpiry, keyExpiryProcessor(core), { connection, prefix, concurrency: 1 }),
+    new Worker(QUEUE.validUntil, validUntilProcessor(core), { connection, prefix, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) =>

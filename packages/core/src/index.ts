@@ -82,6 +82,7 @@ export * from './publication/get-publication-sbom';
 export * from './publication/list-publications';
 export * from './publication/publish-distribution';
 export * from './publication/publish-distribution-now';
+export * from './publication/refresh-valid-until';
 export * from './publication/request-publication';
 export * from './publication/restore-publication';
 export * from './publication/schedule-publication';

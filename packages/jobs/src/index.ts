@@ -11,6 +11,7 @@ export const QUEUE = {
   gc: 'gc',
   webhook: 'webhook',
   keyExpiry: 'keyExpiry',
+  validUntil: 'validUntil',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -83,7 +84,7 @@ export interface JobQueues {
     payload: WebhookPayload,
     retry: { attempts: number; retryBaseMs: number },
   ): Promise<void>;
-  /** Starts (or re-times) the repeating upkeep jobs (key expiry warnings). */
+  /** Starts (or re-times) the repeating upkeep jobs: key expiry warnings and Valid-Until re-signing. */
   scheduleUpkeep(everyMs: number): Promise<void>;
   close(): Promise<void>;
   queues: Record<QueueName, Queue>;
@@ -100,6 +101,7 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     gc: new Queue(QUEUE.gc, { connection, prefix: opts.prefix }),
     webhook: new Queue(QUEUE.webhook, { connection, prefix: opts.prefix }),
     keyExpiry: new Queue(QUEUE.keyExpiry, { connection, prefix: opts.prefix }),
+    validUntil: new Queue(QUEUE.validUntil, { connection, prefix: opts.prefix }),
   };
   return {
     queues,
@@ -168,6 +170,11 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
         'key-expiry',
         { every: everyMs },
         { name: 'key-expiry', ...template },
+      );
+      await queues.validUntil.upsertJobScheduler(
+        'valid-until',
+        { every: everyMs },
+        { name: 'valid-until', ...template },
       );
     },
     async close() {

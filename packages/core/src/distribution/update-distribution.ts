@@ -40,6 +40,7 @@ export async function updateDistribution(
     throw new InvalidRequest(parsed.error.issues[0]?.message ?? 'Invalid distribution update.');
   const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'admin');
   const input = parsed.data;
+  let validityChanged = false;
   const updated = await ctx.db.$transaction(async (tx) => {
     const dist = await findDistribution(tx, repository.id, distributionName, opts.format);
     const d = await tx.distribution.update({
@@ -71,10 +72,13 @@ export async function updateDistribution(
       targetId: d.id,
       details: { format: d.format.toLowerCase(), ...input },
     });
+    validityChanged =
+      input.validDays !== undefined && input.validDays !== dist.validDays && d.format === 'DEB';
     return d;
   });
-  // A new retention policy takes effect at once: the next publication applies it.
-  if (input.retention !== undefined) {
+  // A new retention policy takes effect at once: the next publication applies it; so does a new
+  // validity (the republication re-signs with the new Valid-Until).
+  if (input.retention !== undefined || validityChanged) {
     const bumped = await ctx.db.distribution.update({
       where: { id: updated.id },
       data: { generation: { increment: 1 } },

@@ -17,6 +17,7 @@ import { buildDebPublication, debIndexDirs } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
 import { loadDebIndexBase } from './load-deb-index-base';
 import { storeContentAddressed } from './publication-file';
+import { validUntilFor } from './refresh-valid-until';
 import { type PublicationTiming, scheduleNextPublication } from './schedule-publication';
 
 const LOCK_TIMEOUT_MS = 10 * 60_000;
@@ -102,9 +103,7 @@ export async function publishDistribution(
                 indexEntry: r.indexEntry ?? '',
               })),
               date,
-              validUntil: ctx.config.releaseValidSeconds
-                ? new Date(date.getTime() + ctx.config.releaseValidSeconds * 1000)
-                : undefined,
+              validUntil: validUntilFor(ctx.config, dist.validDays, date),
               signingKeys: keys,
               withXz: ctx.config.debXz,
             })
