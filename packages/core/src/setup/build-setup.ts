@@ -83,6 +83,7 @@ export async function buildSetup(
   const insecureGuard =
     isPrivate && root.startsWith('http://')
       ? [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
           'case "${PALLET_ALLOW_INSECURE:-}" in',
           '  1) ;;',
           `  *) echo 'Refusing to configure a private repository over plain http: the read token would cross the network unencrypted. Serve Pallet over https (APP_URL), or set PALLET_ALLOW_INSECURE=1 for a loopback test.' >&2`,
