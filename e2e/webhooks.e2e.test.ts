@@ -10,9 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PalletClient } from '@pallet/api-client';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, seriousA11yProblems } from './support/browser';
 import { buildDeb } from './support/deb-builder';
 import { type RunningPallet, startPallet } from './support/server';
+import { signInWithPassword } from './support/session';
 
 const ORG = 'hookorg';
 const REPO = 'tools';
@@ -25,6 +28,7 @@ interface Received {
 }
 
 let pallet: RunningPallet;
+let browser: Browser | undefined;
 let api: PalletClient;
 let token: string;
 let receiver: Server;
@@ -87,6 +91,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await browser?.close();
   await pallet?.stop();
   receiver?.close();
   if (work) rmSync(work, { recursive: true, force: true });
@@ -212,6 +217,28 @@ describe('org webhooks', () => {
     const audit = await api.request<{ items: { action: string }[] }>('GET', `/orgs/${ORG}/audit?limit=50`);
     const actions = audit.data.items.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['webhook.create', 'webhook.redeliver']));
+  });
+
+  it('shows the webhooks and their delivery log with status codes in the dashboard', async () => {
+    const session = await signInWithPassword(pallet.baseUrl, 'owner@hookorg.test', 'hook owner password');
+    const [name, ...value] = session.cookie!.split('=');
+    browser = await launchChromium();
+    const context = await browser.newContext({ baseURL: pallet.baseUrl });
+    await context.addCookies([{ name: name!, value: value.join('='), url: pallet.baseUrl }]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`/orgs/${ORG}/webhooks`);
+    await page.locator(`tr[data-webhook="${receiverUrl}/flaky"]`).waitFor();
+    expect(await page.content()).not.toContain(hooks.flaky.secret);
+    expect(await seriousA11yProblems(page)).toEqual([]);
+    await page.getByRole('link', { name: `${receiverUrl}/flaky` }).click();
+    const row = page.locator('tr[data-delivery]').first();
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('publication.switched');
+    expect(text).toContain('delivered');
+    expect(text).toContain('200');
+    expect(await seriousA11yProblems(page)).toEqual([]);
   });
 
   it('deletes a webhook: 204, then 404, and nothing more is sent to it', async () => {
