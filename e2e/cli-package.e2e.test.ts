@@ -184,4 +184,31 @@ describe('the packed CLI', () => {
     expect(usage.code, usage.err).toBe(1);
     expect(usage.err).toContain('no file matches');
   });
+
+  it('manages keys, freezes a distribution (a push then exits 3) and gates on vulnerabilities', async () => {
+    const listed = await pallet_(['keys', `${ORG}/${REPO}`, '--json']);
+    expect(listed.code, listed.err).toBe(0);
+    const before = JSON.parse(listed.out) as { fingerprint: string; status: string }[];
+    expect(before.filter((k) => k.status === 'active')).toHaveLength(1);
+    const rotated = await pallet_(['keys', 'rotate', `${ORG}/${REPO}`, '--algorithm', 'ed25519']);
+    expect(rotated.code, rotated.err).toBe(0);
+    expect(rotated.out).toMatch(/^rotated: new active key active\ted25519\t/);
+    const after = await pallet_(['keys', `${ORG}/${REPO}`]);
+    expect(after.out).toContain(`retiring\t`);
+
+    expect((await pallet_(['freeze', `${ORG}/${REPO}`, 'debian/bookworm'])).out).toMatch(
+      /debian\/bookworm\tfrozen/,
+    );
+    const deb = buildDeb(join(work, 'frozen'), { name: 'pallet-late', version: '1.0-1' });
+    const refused = await pallet_(['push', `${ORG}/${REPO}`, 'debian/bookworm', deb]);
+    expect(refused.code, refused.err).toBe(3);
+    expect(refused.err).toContain('423');
+    expect((await pallet_(['unfreeze', `${ORG}/${REPO}`, 'debian/bookworm'])).code).toBe(0);
+    const dists = await pallet_(['distributions', `${ORG}/${REPO}`]);
+    expect(dists.out).toMatch(/debian\/bookworm\tdeb\topen/);
+
+    const vulns = await pallet_(['vulnerabilities', `${ORG}/${REPO}`, '--fail-on', 'low', '--json']);
+    expect(vulns.code, vulns.err).toBe(0);
+    expect(JSON.parse(vulns.out).items).toEqual([]);
+  });
 });

@@ -14,6 +14,8 @@ export const EXIT = {
   timeout: 5,
   /** The server could not be reached, or kept answering 429/5xx after every retry. */
   unavailable: 6,
+  /** `pallet vulnerabilities --fail-on S`: findings at or above that severity. */
+  findings: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

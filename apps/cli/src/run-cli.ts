@@ -7,6 +7,7 @@ import { resolveToken } from './ci-credentials';
 import { EXIT, exitForStatus, UsageError } from './exit-codes';
 import { expandFiles } from './expand-files';
 import { defaultStatePath } from './log-state';
+import { listVulnerabilities, manageDistributions, manageKeys, printSbom } from './manage';
 import { createProgress, silentProgress } from './progress';
 import { pushPackages } from './push';
 import { pushToWitness } from './push-to-witness';
@@ -27,6 +28,12 @@ usage:
   pallet packages ORG/REPO [--distribution D] [--q TEXT] [--json]
   pallet setup ORG/REPO DISTRIBUTION
 ${RELEASE_USAGE}
+  pallet keys [list] ORG/REPO | keys rotate ORG/REPO [--algorithm rsa4096|ed25519]
+  pallet keys retire ORG/REPO FINGERPRINT | keys revoke ORG/REPO FINGERPRINT --reason TEXT
+  pallet distributions ORG/REPO
+  pallet vulnerabilities ORG/REPO [--distribution D] [--severity S] [--package NAME] [--fail-on S]
+      exit 7 when --fail-on is given and a finding has that severity or a higher one
+  pallet sbom ORG/REPO PUBLICATION_ID [--format cyclonedx|spdx]
   pallet verify ORG/REPO DISTRIBUTION [--base-url URL | --file PATH] [--format deb|rpm]
                 [--log-key VKEY] [--state FILE] [--witness-key VKEY --witness-url URL]
       proves the served InRelease/repomd.xml is in Pallet's transparency log, under a checkpoint
@@ -101,6 +108,11 @@ async function runCommand(
       'max-age-days': { type: 'string' },
       off: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
+      algorithm: { type: 'string' },
+      reason: { type: 'string' },
+      severity: { type: 'string' },
+      package: { type: 'string' },
+      'fail-on': { type: 'string' },
       version: { type: 'boolean', short: 'V', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -150,6 +162,8 @@ async function runCommand(
     if (!rest[0]) throw new UsageError('witness-push needs WITNESS_URL');
     return pushToWitness(anonymous, rest[0], io.out);
   }
+  // `keys rotate ORG/REPO …`: the action comes before ORG/REPO; a bare `keys ORG/REPO` lists.
+  const keyAction = command === 'keys' && rest[0] && !rest[0].includes('/') ? rest.shift()! : 'list';
   const [org, repo] = splitRepo(rest[0]);
   const credentials = await resolveToken(anonymous, env, org);
   if (!credentials) {
@@ -202,6 +216,11 @@ async function runCommand(
     io.out((await client.setup(org, repo, rest[1])).script);
     return EXIT.ok;
   }
+  const manage = { client, org, repo, rest: rest.slice(1), values, out: io.out };
+  if (command === 'keys') return manageKeys(manage, keyAction);
+  if (command === 'distributions') return manageDistributions(manage);
+  if (command === 'vulnerabilities') return listVulnerabilities(manage);
+  if (command === 'sbom') return printSbom(manage);
   throw new UsageError(`unknown command ${command}`);
 }
 
