@@ -3,6 +3,7 @@
 import type { CoreContext } from '../context/core-context';
 import { requestPublication } from '../publication/request-publication';
 import { publishKeyringPackages } from '../signing-key/publish-keyring-packages';
+import { resignStaleCopy } from '../signing-key/rekey-repository';
 import { emitPackageEvent } from '../webhook/package-events';
 import { prepareDeb } from './prepare-deb';
 import { prepareRpm } from './prepare-rpm';
@@ -25,6 +26,7 @@ export async function ingestPackage(ctx: CoreContext, packageId: string): Promis
         error: null,
       },
     });
+    if (pkg.format === 'RPM') await resignStaleCopy(ctx, pkg.id);
   }
   const dist = await ctx.db.distribution.update({
     where: { id: pkg.distributionId },

@@ -15,6 +15,7 @@ import { DownloadCache } from '../download/download-cache';
 import { resolveDownload } from '../download/resolve-download';
 import { DomainError } from '../errors/domain-errors';
 import { signUp } from '../org/sign-up';
+import { deletePackage } from '../package/delete-package';
 import { ingestPackage } from '../package/ingest-package';
 import { stageUpload } from '../package/stage-upload';
 import { uploadPackage } from '../package/upload-package';
@@ -32,6 +33,7 @@ let actor: Actor;
 let work: string;
 let repositoryId: string;
 const answers: unknown[] = [];
+let keyedRpm: Uint8Array;
 
 function buildRpm(name: string): Uint8Array {
   const top = join(work, `rpmbuild-${name}`);
@@ -147,7 +149,9 @@ function rpmChecks(rpm: Buffer, keyArmored: string, label: string): boolean {
 }
 
 async function rpmRow() {
-  return ctx.db.package.findFirstOrThrow({ where: { repositoryId, format: 'RPM', name: 'keyed' } });
+  return ctx.db.package.findFirstOrThrow({
+    where: { repositoryId, format: 'RPM', name: 'keyed', status: { in: ['PROCESSING', 'PUBLISHED'] } },
+  });
 }
 
 async function expectDomainError(p: Promise<unknown>, code: string) {
@@ -169,7 +173,8 @@ beforeAll(async () => {
   const repo = await createRepository(ctx, actor, 'keys', { name: 'repo', keyAlgorithm: 'ed25519' });
   repositoryId = (await ctx.db.repository.findFirstOrThrow({ where: { slug: repo.slug } })).id;
   await add(buildDeb('keyed'), 'debian/bookworm');
-  await add(buildRpm('keyed'), 'el/9');
+  keyedRpm = buildRpm('keyed');
+  await add(keyedRpm, 'el/9');
   await publishAll();
 });
 
@@ -299,6 +304,18 @@ describe('signing key life cycle', () => {
     await expectDomainError(retireSigningKey(ctx, actor, 'keys', 'repo', first), 'key_not_retiring');
   });
 
+  it('re-signs a re-uploaded rpm whose earlier signed copy the retired key made', async () => {
+    await deletePackage(ctx, actor, 'keys', 'repo', (await rpmRow()).id);
+    await publishAll();
+    await add(keyedRpm, 'el/9');
+    const again = await rpmRow();
+    expect(again.filename).toMatch(/^Packages\/k\/[0-9a-f]{16}\/keyed-1\.0-1\.noarch\.rpm$/);
+    expect(rpmChecks(await served(`rpm/el/9/${again.filename}`), await publicKey(second), 'reupload')).toBe(
+      true,
+    );
+    await publishAll();
+  });
+
   it('refuses a bad revocation without changing anything', async () => {
     const before = await ctx.db.signingKey.findMany({ where: { repositoryId }, orderBy: { id: 'asc' } });
     await expectDomainError(revokeSigningKey(ctx, actor, 'keys', 'repo', second, {}), 'invalid_request');
@@ -348,7 +365,14 @@ describe('signing key life cycle', () => {
     // The copy the revoked key signed is withdrawn at once (not kept for the retention period).
     await expect(served(`rpm/el/9/${before.filename}`)).rejects.toBeInstanceOf(DomainError);
     // Every served rpm (the application, every keyring version) now verifies with the new key.
-    const rpms = await ctx.db.package.findMany({ where: { repositoryId, format: 'RPM' } });
+    const rpms = await ctx.db.package.findMany({
+      where: { repositoryId, format: 'RPM', status: { not: 'REMOVED' } },
+    });
+    // The removed copy (signed by the revoked key, still within retention) is withdrawn.
+    const removed = await ctx.db.package.findFirstOrThrow({
+      where: { repositoryId, format: 'RPM', status: 'REMOVED' },
+    });
+    await expect(served(`rpm/el/9/${removed.filename}`)).rejects.toBeInstanceOf(DomainError);
     expect(rpms.length).toBeGreaterThanOrEqual(4);
     for (const [i, r] of rpms.entries())
       expect(rpmChecks(await served(`rpm/el/9/${r.filename}`), await publicKey(third), `third-${i}`)).toBe(

@@ -85,6 +85,33 @@ async function withdrawRevokedCopies(ctx: CoreContext, repositoryId: string, rev
   });
 }
 
+/**
+ * After an ingestion that reused a name's earlier signed copy (a re-upload after deletion): when that copy
+ * was signed by a key that no longer signs rpms, it is re-signed under a new name, so rpms ingested after
+ * a rotation always carry the signing key's signature.
+ */
+export async function resignStaleCopy(ctx: CoreContext, packageId: string): Promise<boolean> {
+  const pkg = await ctx.db.package.findUnique({
+    where: { id: packageId },
+    include: { blob: true, distribution: true },
+  });
+  if (!pkg?.filename || !pkg.servedBlobId || pkg.format !== 'RPM') return false;
+  const claim = await ctx.db.packageFileName.findUnique({
+    where: {
+      repositoryId_scope_filename: {
+        repositoryId: pkg.repositoryId,
+        scope: fileNameScope('rpm', pkg.distribution),
+        filename: pkg.filename,
+      },
+    },
+  });
+  if (!claim?.signedBy) return false;
+  const keyring = pkg.uploadedBy === null && pkg.name.endsWith('-archive-keyring');
+  const key = await loadRpmSigningKey(ctx, pkg.repositoryId, { keyring });
+  if (claim.signedBy === key.fingerprint) return false;
+  return resignRpmIfNeeded(ctx, pkg, key);
+}
+
 type RpmRow = Package & { blob: Blob; distribution: Distribution };
 
 const DIGEST_DIR_RE = /^(?:[0-9a-f]{16}|[0-9a-f]{64})$/;
