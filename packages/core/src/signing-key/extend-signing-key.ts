@@ -79,8 +79,9 @@ export async function extendSigningKey(
     });
     return { updated: await tx.signingKey.findUniqueOrThrow({ where: { id: key.id } }), pending };
   });
-  // keyringVersion moved: the keyring packages built with the publications carry the new expiry; rpm
-  // signatures stay valid (same key material), so nothing is re-signed.
   await requestRepublication(ctx, pending);
+  // keyringVersion moved: the rekey job builds the keyring packages carrying the re-signed key; rpm
+  // signatures stay valid (same key material), so no rpm is re-signed.
+  await ctx.queues.enqueueRekey({ repositoryId: repository.id, resignRpms: false });
   return toSigningKeyView(updated);
 }
