@@ -75,3 +75,21 @@ export async function readJson(request: Request): Promise<unknown> {
   assertSafeValue(body, 'The JSON body');
   return body;
 }
+
+/**
+ * For actions that take no input (`POST .../yank`, `.../retire`): a body is optional, but one that is
+ * sent is checked like any JSON body (size, NUL, unpaired surrogates) before the action runs, so odd
+ * input gets the same 400/413 on every route and changes nothing.
+ */
+export async function readOptionalJson(request: Request): Promise<unknown> {
+  if (request.body === null) return undefined;
+  const length = request.headers.get('content-length');
+  if (length === '0') return undefined;
+  if (!(request.headers.get('content-type') ?? '').includes('application/json')) {
+    const { maxJsonBytes, jsonDrainMaxBytes } = getCore().config;
+    const text = await readLimitedText(request, maxJsonBytes, jsonDrainMaxBytes);
+    if (text.length > 0) throw new InvalidRequest('This action takes no body, or a JSON one.');
+    return undefined;
+  }
+  return readJson(request);
+}
