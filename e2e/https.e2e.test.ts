@@ -29,6 +29,7 @@ import { type RunningPebble, startPebble } from './support/pebble';
 import { buildRpm } from './support/rpm-builder';
 import { requireTools } from './support/rpm-tools';
 import { freePort, type RunningPallet, startPallet } from './support/server';
+import { issueTestCertificate, makeTestCa } from './support/test-ca';
 import { createZypperEnv, zypperRefusals } from './support/zypper';
 
 const ORG = 'tlscorp';
@@ -384,64 +385,13 @@ describe('client certificates at the edge', () => {
 
   it('refuses a client certificate from a CA the org never registered', () => {
     const dir = join(work, 'rogue');
-    mkdirSync(dir, { recursive: true });
-    const o = (args: string[]) => expect(spawnSync('openssl', args, { cwd: dir }).status).toBe(0);
-    o([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=tlscorp client CA',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-    ]);
-    o([
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'c.key',
-      '-out',
-      'c.csr',
-      '-subj',
-      '/CN=rogue',
-    ]);
-    writeFileSync(join(dir, 'c.ext'), 'extendedKeyUsage=clientAuth\n');
-    o([
-      'x509',
-      '-req',
-      '-in',
-      'c.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      'c.ext',
-      '-out',
-      'c.pem',
-    ]);
+    // A CA that claims the org's CA name but was never registered, and a client certificate it signed.
+    makeTestCa(dir, 'tlscorp client CA');
+    const rogue = issueTestCertificate(dir, 'c', 'rogue', ['extendedKeyUsage=clientAuth']);
     const env = aptWith('apt-rogue', [
       `Acquire::https::CaInfo "${caFile}";`,
-      `Acquire::https::SslCert "${join(dir, 'c.pem')}";`,
-      `Acquire::https::SslKey "${join(dir, 'c.key')}";`,
+      `Acquire::https::SslCert "${rogue.cert}";`,
+      `Acquire::https::SslKey "${rogue.key}";`,
     ]);
     env.setSources(`deb [trusted=no] ${httpsBase}/dl/${ORG}/priv/deb/debian bookworm main`);
     const refused = env.run('apt-get', ['update']);
@@ -461,9 +411,9 @@ describe('client certificates at the edge', () => {
         '--cacert',
         caFile,
         '--cert',
-        join(dir, 'c.pem'),
+        rogue.cert,
         '--key',
-        join(dir, 'c.key'),
+        rogue.key,
         `${httpsBase}/dl/${ORG}/priv/deb/debian/dists/bookworm/InRelease`,
       ],
       { encoding: 'utf8' },

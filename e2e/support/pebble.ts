@@ -2,11 +2,12 @@
 // pebble-challtestsrv as its DNS server so that every name resolves to 127.0.0.1. Pebble's own https
 // listener gets a certificate from a throwaway CA made here (the package ships none); its issuing root
 // is regenerated per run and fetched from the management interface.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { freePort } from './server';
+import { issueTestCertificate, makeTestCa } from './test-ca';
 
 export interface RunningPebble {
   directoryUrl: string;
@@ -15,11 +16,6 @@ export interface RunningPebble {
   /** the root that signs issued certificates (for clients of the edge) */
   issuingRootFile: string;
   stop(): Promise<void>;
-}
-
-function openssl(args: string[], cwd: string): void {
-  const r = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
 }
 
 function getWithCa(url: string, ca: string): Promise<string> {
@@ -41,68 +37,10 @@ function getWithCa(url: string, ca: string): Promise<string> {
 
 /** Starts pebble validating http-01 challenges on `httpPort` (the edge's plain-http port). */
 export async function startPebble(dir: string, httpPort: number): Promise<RunningPebble> {
-  mkdirSync(dir, { recursive: true });
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=pebble listener test CA',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-    ],
-    dir,
-  );
-  openssl(
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'listener.csr',
-      '-subj',
-      '/CN=localhost',
-    ],
-    dir,
-  );
-  writeFileSync(join(dir, 'listener.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      'listener.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      'listener.ext',
-      '-out',
-      'cert.pem',
-    ],
-    dir,
-  );
+  const listenerCa = makeTestCa(dir, 'pebble listener test CA');
+  const listener = issueTestCertificate(dir, 'listener', 'localhost', [
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ]);
   const [acmePort, mgmtPort, dnsPort, challMgmt] = [
     await freePort(),
     await freePort(),
@@ -115,8 +53,8 @@ export async function startPebble(dir: string, httpPort: number): Promise<Runnin
       pebble: {
         listenAddress: `127.0.0.1:${acmePort}`,
         managementListenAddress: `127.0.0.1:${mgmtPort}`,
-        certificate: join(dir, 'cert.pem'),
-        privateKey: join(dir, 'key.pem'),
+        certificate: listener.cert,
+        privateKey: listener.key,
         httpPort,
         tlsPort: await freePort(),
         ocspResponderURL: '',
@@ -162,7 +100,7 @@ export async function startPebble(dir: string, httpPort: number): Promise<Runnin
       PEBBLE_WFE_NONCEREJECT: '0',
     },
   );
-  const ca = `${dir}/ca.pem`;
+  const ca = listenerCa.cert;
   const caPem = readFileSync(ca, 'utf8');
   const until = Date.now() + 20_000;
   let root = '';

@@ -5,16 +5,13 @@
 // retiring, every distribution republished signed by both; `retire` ends the transition.
 import { checkImportedKey, KeyPolicyError } from '@pallet/openpgp';
 import { z } from 'zod';
-import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
 import { authorizeRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { sealPrivateKeyAtRest } from '../custody/seal-private-key';
 import { Conflict, Unprocessable } from '../errors/domain-errors';
-import { insertSigningKey } from './create-signing-key';
-import { type SigningKeyView, toSigningKeyView } from './key-view';
-import { bumpRepositoryGenerations, requestRepublication } from './republish-repository';
-import { checkRotatable, lockRepositoryKeys, parseKeyChangeInput } from './rotate-signing-key';
+import type { SigningKeyView } from './key-view';
+import { checkRotatable, parseKeyChangeInput, startKeyTransition } from './rotate-signing-key';
 
 export const importSigningKeyInput = z
   .object({
@@ -48,44 +45,11 @@ export async function importSigningKey(
   });
   checkRotatable(current);
   const sealed = await sealPrivateKeyAtRest(ctx.config, imported.privateKeyArmored, imported.fingerprint);
-  const { key, pending } = await ctx.db.$transaction(async (tx) => {
-    await lockRepositoryKeys(tx, repository.id);
-    const now = await tx.signingKey.findMany({
-      where: { repositoryId: repository.id, status: { in: ['ACTIVE', 'RETIRING'] } },
-    });
-    checkRotatable(now);
-    const previous = now.filter((k) => k.status === 'ACTIVE');
-    await tx.signingKey.updateMany({
-      where: { id: { in: previous.map((k) => k.id) } },
-      data: { status: 'RETIRING' },
-    });
-    const key = await insertSigningKey(tx, repository.id, {
-      key: imported,
-      sealed,
-      origin: 'imported',
-    });
-    await tx.repository.update({
-      where: { id: repository.id },
-      data: { keyringVersion: { increment: 1 } },
-    });
-    const pending = await bumpRepositoryGenerations(tx, repository.id);
-    await recordAuditEvent(tx, {
-      orgId: org.id,
-      actor,
-      action: 'signing_key.import',
-      target: `key ${key.fingerprint}`,
-      targetId: key.id,
-      details: {
-        repository: repository.slug,
-        algorithm: key.algorithm,
-        retiring: previous.map((k) => k.fingerprint),
-        expiresAt: key.expiresAt?.toISOString() ?? null,
-        republished: pending.length,
-      },
-    });
-    return { key, pending };
-  });
-  await requestRepublication(ctx, pending);
-  await ctx.queues.enqueueRekey({ repositoryId: repository.id, resignRpms: false });
-  return toSigningKeyView(key);
+  return startKeyTransition(
+    ctx,
+    actor,
+    { org, repository },
+    { key: imported, sealed, origin: 'imported' },
+    'signing_key.import',
+  );
 }

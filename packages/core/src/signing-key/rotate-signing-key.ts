@@ -61,6 +61,21 @@ export async function rotateSigningKey(
     algorithm,
     { expiresAt },
   );
+  return startKeyTransition(ctx, actor, { org, repository }, generated, 'signing_key.rotate');
+}
+
+/**
+ * The step rotation and import share: under the repository's key lock, re-check that no transition is
+ * running, make the active key `retiring`, insert the new one as active, bump the keyring version and
+ * every distribution's generation, audit, then republish and queue the keyring rebuild.
+ */
+export async function startKeyTransition(
+  ctx: CoreContext,
+  actor: Actor,
+  { org, repository }: { org: { id: string }; repository: { id: string; slug: string } },
+  newKey: Parameters<typeof insertSigningKey>[2],
+  action: 'signing_key.rotate' | 'signing_key.import',
+): Promise<SigningKeyView> {
   const { key, pending } = await ctx.db.$transaction(async (tx) => {
     await lockRepositoryKeys(tx, repository.id);
     const now = await tx.signingKey.findMany({
@@ -72,7 +87,7 @@ export async function rotateSigningKey(
       where: { id: { in: previous.map((k) => k.id) } },
       data: { status: 'RETIRING' },
     });
-    const key = await insertSigningKey(tx, repository.id, generated);
+    const key = await insertSigningKey(tx, repository.id, newKey);
     await tx.repository.update({
       where: { id: repository.id },
       data: { keyringVersion: { increment: 1 } },
@@ -81,7 +96,7 @@ export async function rotateSigningKey(
     await recordAuditEvent(tx, {
       orgId: org.id,
       actor,
-      action: 'signing_key.rotate',
+      action,
       target: `key ${key.fingerprint}`,
       targetId: key.id,
       details: {

@@ -65,7 +65,6 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
               </thead>
               <tbody>
                 {tokens.map((t) => {
-                  const expired = t.expiresAt !== null && new Date(t.expiresAt).getTime() <= now;
                   return (
                     <tr key={t.id} data-token={t.name}>
                       <Td>
@@ -105,16 +104,7 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
                             <Badge tone="danger">suspicious</Badge>
                           </div>
                         ) : null}
-                        {t.revokedAt ? (
-                          <Badge tone="danger">revoked</Badge>
-                        ) : expired ? (
-                          <Badge tone="neutral">expired</Badge>
-                        ) : (
-                          <Badge tone="success">active</Badge>
-                        )}
-                        {!t.revokedAt && t.expiresAt && !expired ? (
-                          <div className="mt-1 text-xs text-slate-600">until {formatDate(t.expiresAt)}</div>
-                        ) : null}
+                        <GrantState revokedAt={t.revokedAt} expiresAt={t.expiresAt} now={now} />
                       </Td>
                       <Td className="text-right">
                         {!t.revokedAt ? (
@@ -153,7 +143,6 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
               </thead>
               <tbody>
                 {certificates.map((c) => {
-                  const expired = new Date(c.notAfter).getTime() <= now;
                   return (
                     <tr key={c.id} data-certificate={c.name}>
                       <Td>
@@ -167,16 +156,7 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
                       </Td>
                       <Td className="text-xs whitespace-nowrap">{formatAgo(c.lastUsedAt)}</Td>
                       <Td>
-                        {c.revokedAt ? (
-                          <Badge tone="danger">revoked</Badge>
-                        ) : expired ? (
-                          <Badge tone="neutral">expired</Badge>
-                        ) : (
-                          <Badge tone="success">active</Badge>
-                        )}
-                        {!c.revokedAt && !expired ? (
-                          <div className="mt-1 text-xs text-slate-600">until {formatDate(c.notAfter)}</div>
-                        ) : null}
+                        <GrantState revokedAt={c.revokedAt} expiresAt={c.notAfter} now={now} />
                       </Td>
                       <Td className="text-right">
                         {!c.revokedAt ? (
@@ -205,6 +185,27 @@ export default async function TokensPage({ params }: { params: Promise<{ org: st
           </CardBody>
         </Card>
       </div>
+    </>
+  );
+}
+
+/** Whether a token or client certificate grants anything now: revoked, expired, or active until when. */
+function GrantState({
+  revokedAt,
+  expiresAt,
+  now,
+}: {
+  revokedAt: string | null;
+  expiresAt: string | null;
+  now: number;
+}) {
+  if (revokedAt) return <Badge tone="danger">revoked</Badge>;
+  if (expiresAt !== null && new Date(expiresAt).getTime() <= now)
+    return <Badge tone="neutral">expired</Badge>;
+  return (
+    <>
+      <Badge tone="success">active</Badge>
+      {expiresAt ? <div className="mt-1 text-xs text-slate-600">until {formatDate(expiresAt)}</div> : null}
     </>
   );
 }

@@ -9,7 +9,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Label, Select } from '@/components/ui/field';
 import { Table, Td, Th } from '@/components/ui/table';
 import { loadOr404 } from '../../../../../_lib/dashboard';
-import { SeverityBadge } from '../severity-badge';
+import { FindingCells } from '../severity-badge';
 
 export const metadata = { title: 'Vulnerabilities' };
 
@@ -128,17 +128,7 @@ export default async function VulnerabilitiesPage({
                     </div>
                   </Td>
                   <Td>{v.package.distribution}</Td>
-                  <Td>
-                    <div className="font-medium">{v.advisory.id}</div>
-                    <div className="max-w-md text-xs text-slate-600">
-                      {v.advisory.aliases.slice(0, 5).join(', ')}
-                      {v.advisory.summary ? ` — ${v.advisory.summary}` : ''}
-                    </div>
-                  </Td>
-                  <Td>
-                    <SeverityBadge severity={v.advisory.severity} />
-                  </Td>
-                  <Td className="tabular-nums">{v.fixedVersion ?? 'no fix yet'}</Td>
+                  <FindingCells advisory={v.advisory} fixedVersion={v.fixedVersion} summaryWidth="max-w-md" />
                 </tr>
               ))}
             </tbody>

@@ -6,10 +6,10 @@ import { formatBytes, formatDate } from '@/components/format';
 import { BarChart, dailyBars } from '@/components/ui/bar-chart';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Table, Td, Th } from '@/components/ui/table';
+import { Table, Th } from '@/components/ui/table';
 import { loadOr404 } from '../../../../../../_lib/dashboard';
 import { ReleasePackageButton } from '../../release-package-button';
-import { SeverityBadge } from '../../severity-badge';
+import { FindingCells } from '../../severity-badge';
 import { StatusBadge } from '../../status-badge';
 
 export const metadata = { title: 'Package' };
@@ -78,17 +78,7 @@ export default async function PackagePage({
             <tbody>
               {p.vulnerabilities.map((v) => (
                 <tr key={v.advisory.id} data-finding={v.advisory.id}>
-                  <Td>
-                    <div className="font-medium">{v.advisory.id}</div>
-                    <div className="max-w-xl text-xs text-slate-600">
-                      {v.advisory.aliases.slice(0, 5).join(', ')}
-                      {v.advisory.summary ? ` — ${v.advisory.summary}` : ''}
-                    </div>
-                  </Td>
-                  <Td>
-                    <SeverityBadge severity={v.advisory.severity} />
-                  </Td>
-                  <Td className="tabular-nums">{v.fixedVersion ?? 'no fix yet'}</Td>
+                  <FindingCells advisory={v.advisory} fixedVersion={v.fixedVersion} summaryWidth="max-w-xl" />
                 </tr>
               ))}
             </tbody>
