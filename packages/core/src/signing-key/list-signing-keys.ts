@@ -15,7 +15,8 @@ export async function listSigningKeys(
   const { repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'read');
   const keys = await ctx.db.signingKey.findMany({
     where: { repositoryId: repository.id },
-    orderBy: { createdAt: 'desc' },
+    // Creation times are the OpenPGP keys' own (whole seconds): on a tie the active key is the newer.
+    orderBy: [{ createdAt: 'desc' }, { status: 'asc' }],
   });
   return keys.map((k) => toSigningKeyView(k));
 }

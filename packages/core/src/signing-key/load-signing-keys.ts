@@ -20,7 +20,9 @@ export async function loadSigningKeys(
 ): Promise<UnsealedKey[]> {
   const keys = await ctx.db.signingKey.findMany({
     where: { repositoryId, status: { in: ['ACTIVE', 'RETIRING'] } },
-    orderBy: { createdAt: 'asc' },
+    // Creation times are the OpenPGP keys' own (whole seconds): a same-second rotation ties, and the
+    // retiring key is the older one.
+    orderBy: [{ createdAt: 'asc' }, { status: 'desc' }],
   });
   if (keys.length === 0) throw new Unavailable('The repository has no signing key.');
   const usable = keys.filter((k) => !k.expiresAt || k.expiresAt.getTime() > now.getTime());
@@ -49,6 +51,8 @@ export async function loadSigningKeys(
 export async function loadPublicKeys(ctx: CoreContext, repositoryId: string) {
   return ctx.db.signingKey.findMany({
     where: { repositoryId, status: { in: ['ACTIVE', 'RETIRING'] } },
-    orderBy: { createdAt: 'asc' },
+    // Creation times are the OpenPGP keys' own (whole seconds): a same-second rotation ties, and the
+    // retiring key is the older one.
+    orderBy: [{ createdAt: 'asc' }, { status: 'desc' }],
   });
 }
