@@ -161,10 +161,11 @@ export async function publishDistribution(
       // The package set this publication lists: what a restore publishes again, and what keeps removed rows
       // (and their blobs) from garbage collection while the publication is retained.
       const listed = debBase ? [...debBase.publishedIds, ...rows.map((r) => r.id)] : rows.map((r) => r.id);
-      await tx.publicationPackage.createMany({
-        data: listed.map((packageId) => ({ publicationId: publication.id, packageId })),
-        skipDuplicates: true,
-      });
+      // One statement, the ids as one array parameter: createMany binds two parameters a row, ~1 s at 10,000.
+      await tx.$executeRaw`
+        INSERT INTO "PublicationPackage" ("publicationId", "packageId")
+        SELECT ${publication.id}, unnest(${listed}::text[])
+        ON CONFLICT DO NOTHING`;
       const newlyPublished = rows.filter((r) => r.status === 'PROCESSING').map((r) => r.id);
       await tx.package.updateMany({
         where: { id: { in: newlyPublished } },
