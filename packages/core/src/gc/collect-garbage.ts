@@ -225,14 +225,22 @@ function unsharedKeys(db: Tx, expired: string[], limit: number | null) {
 
 /**
  * Package rows out of every index (REMOVED) whose file stopped being served (removedAt + retention) and
- * that no retained publication lists (a restore could bring those back). The foreign key from
- * PublicationPackage refuses the delete should a publication list one meanwhile.
+ * that no retained publication lists (a restore could bring those back). First the closed listing runs
+ * no remaining publication lies in (no later publication can: generations only grow); the foreign key
+ * from PackageListing then refuses the delete should a publication list one meanwhile.
  */
 async function collectRemovedPackages(db: Tx, cutoff: Date): Promise<number> {
+  await db.$executeRaw`
+    DELETE FROM "PackageListing" l
+     WHERE l."untilGeneration" IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM "Publication" pub
+                        WHERE pub."distributionId" = l."distributionId"
+                          AND pub."generation" >= l."fromGeneration"
+                          AND pub."generation" < l."untilGeneration")`;
   return db.$executeRaw`
     DELETE FROM "Package" p
      WHERE p."status" = 'REMOVED' AND p."removedAt" < ${cutoff}
-       AND NOT EXISTS (SELECT 1 FROM "PublicationPackage" l WHERE l."packageId" = p."id")`;
+       AND NOT EXISTS (SELECT 1 FROM "PackageListing" l WHERE l."packageId" = p."id")`;
 }
 
 async function collectBlobs(

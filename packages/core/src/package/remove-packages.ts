@@ -1,5 +1,5 @@
 // Takes packages out of the indexes for good (status REMOVED) while keeping their rows: a retained
-// publication may still list them (PublicationPackage), so a restore can bring them back, and /dl keeps
+// publication may still list them (PackageListing), so a restore can bring them back, and /dl keeps
 // serving their files for the retention period, as it does a superseded publication's indexes.
 import type { Tx } from '@pallet/db';
 
@@ -31,7 +31,7 @@ export async function archivePackageContent(tx: Tx, id: string): Promise<void> {
   } = await tx.package.findUniqueOrThrow({
     where: { id },
   });
-  const listed = await tx.publicationPackage.count({ where: { packageId: id } });
+  const listed = await tx.packageListing.count({ where: { packageId: id } });
   if (listed === 0) return;
   const copy = await tx.package.create({
     data: {
@@ -42,5 +42,6 @@ export async function archivePackageContent(tx: Tx, id: string): Promise<void> {
       removedAt: new Date(),
     },
   });
-  await tx.publicationPackage.updateMany({ where: { packageId: id }, data: { packageId: copy.id } });
+  // Its runs move to the copy; an open one closes at the next publication, which lists the new content anew.
+  await tx.packageListing.updateMany({ where: { packageId: id }, data: { packageId: copy.id } });
 }

@@ -19,6 +19,7 @@ import { uploadPackage } from '../package/upload-package';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
 import { getPublicationSbom } from './get-publication-sbom';
+import { listedBy } from './package-listing';
 import { publishDistributionNow } from './publish-distribution-now';
 
 // biome-ignore lint/suspicious/noExplicitAny: the SBOMs are read as plain JSON
@@ -167,15 +168,17 @@ describe('SBOM of a 1,000-package publication', () => {
   });
 
   it('falls back to the rows for a current publication made before package sets were recorded', async () => {
-    const listed = await ctx.db.publicationPackage.findMany({ where: { publicationId: bulkPublicationId } });
+    const pub = await ctx.db.publication.findUniqueOrThrow({ where: { id: bulkPublicationId } });
+    const where = listedBy(pub);
+    const listed = await ctx.db.packageListing.findMany({ where });
     expect(listed).toHaveLength(COUNT);
-    await ctx.db.publicationPackage.deleteMany({ where: { publicationId: bulkPublicationId } });
+    await ctx.db.packageListing.deleteMany({ where });
     try {
       const doc = (await getPublicationSbom(ctx, owner, 'acme', 'tools', bulkPublicationId, {}))
         .document as JsonDoc;
       expect(doc.components).toHaveLength(COUNT);
     } finally {
-      await ctx.db.publicationPackage.createMany({ data: listed });
+      await ctx.db.packageListing.createMany({ data: listed });
     }
   });
 

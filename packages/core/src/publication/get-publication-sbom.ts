@@ -1,5 +1,5 @@
 // The SBOM of a publication (CycloneDX 1.6 or SPDX 2.3 JSON), built on request from the package set the
-// publication recorded (PublicationPackage): exact for every retained publication, superseded ones too,
+// publication recorded (PackageListing): exact for every retained publication, superseded ones too,
 // since a package row a publication lists keeps its bytes (removed and overwritten packages stay as
 // REMOVED rows). Publications made before package sets were recorded fall back to the rows' state,
 // which is right only for the one a distribution serves now; an older one of those answers 409.
@@ -75,10 +75,13 @@ export async function getPublicationSbom(
   let rows = await ctx.db.$queryRaw<SbomRow[]>`
     SELECT p."id", p."name", p."version", p."architecture", p."filename", p."licenses",
            b."sha256", b."sha512", b."size"
-      FROM "PublicationPackage" pp
-      JOIN "Package" p ON p."id" = pp."packageId"
+      FROM "PackageListing" l
+      JOIN "Package" p ON p."id" = l."packageId"
       JOIN "Blob" b ON b."id" = COALESCE(p."servedBlobId", p."blobId")
-     WHERE pp."publicationId" = ${publication.id} AND p."filename" IS NOT NULL
+     WHERE l."distributionId" = ${publication.distributionId}
+       AND l."fromGeneration" <= ${publication.generation}
+       AND (l."untilGeneration" IS NULL OR l."untilGeneration" > ${publication.generation})
+       AND p."filename" IS NOT NULL
      ORDER BY p."name", p."version", p."architecture", p."id"`;
   if (rows.length === 0 && publication.packageCount > 0) {
     if (dist.currentPublicationId !== publication.id) {

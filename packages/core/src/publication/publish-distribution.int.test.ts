@@ -16,6 +16,7 @@ import { stageUpload } from '../package/stage-upload';
 import { uploadPackage } from '../package/upload-package';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
+import { listedBy } from './package-listing';
 import { publishDistribution } from './publish-distribution';
 import { publishDistributionNow } from './publish-distribution-now';
 
@@ -124,8 +125,9 @@ describe('publishDistribution', () => {
     expect(result.skipped).toBe(false);
     // The row stays (a restore of the previous publication brings it back), out of the new package set.
     expect((await ctx.db.package.findUniqueOrThrow({ where: { id: gamma.id } })).status).toBe('REMOVED');
-    const listed = await ctx.db.publicationPackage.findMany({
-      where: { publicationId: result.publicationId! },
+    const publication = await ctx.db.publication.findUniqueOrThrow({ where: { id: result.publicationId! } });
+    const listed = await ctx.db.packageListing.findMany({
+      where: listedBy(publication),
       select: { packageId: true },
     });
     expect(listed.map((l) => l.packageId)).not.toContain(gamma.id);

@@ -16,6 +16,7 @@ import { emitPackagesPublished } from '../webhook/package-events';
 import { buildDebPublication, debIndexDirs } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
 import { loadDebIndexBase } from './load-deb-index-base';
+import { recordListings } from './package-listing';
 import { storeContentAddressed } from './publication-file';
 import { validUntilFor } from './refresh-valid-until';
 import { type PublicationTiming, scheduleNextPublication } from './schedule-publication';
@@ -158,14 +159,10 @@ export async function publishDistribution(
         where: { id: distributionId },
         data: { currentPublicationId: publication.id },
       });
-      // The package set this publication lists: what a restore publishes again, and what keeps removed rows
-      // (and their blobs) from garbage collection while the publication is retained.
-      const listed = debBase ? [...debBase.publishedIds, ...rows.map((r) => r.id)] : rows.map((r) => r.id);
-      // One statement, the ids as one array parameter: createMany binds two parameters a row, ~1 s at 10,000.
-      await tx.$executeRaw`
-        INSERT INTO "PublicationPackage" ("publicationId", "packageId")
-        SELECT ${publication.id}, unnest(${listed}::text[])
-        ON CONFLICT DO NOTHING`;
+      // The package set this publication lists (what a restore publishes again, and what keeps removed rows
+      // and their blobs from garbage collection while the publication is retained), as its change.
+      const ids = rows.map((r) => r.id);
+      await recordListings(tx, distributionId, generation, debBase ? { added: ids } : { all: ids });
       const newlyPublished = rows.filter((r) => r.status === 'PROCESSING').map((r) => r.id);
       await tx.package.updateMany({
         where: { id: { in: newlyPublished } },
@@ -235,14 +232,10 @@ async function findDebIndexBase(
   dist: { id: string; release: string; components: string[] },
   current: { id: string; packageCount: number },
 ) {
-  const [deleting, published] = await Promise.all([
+  const [deleting, publishedCount] = await Promise.all([
     tx.package.count({ where: { distributionId: dist.id, status: 'DELETING' } }),
-    tx.package.findMany({
-      where: { distributionId: dist.id, status: 'PUBLISHED', indexEntry: { not: null } },
-      select: { id: true },
-    }),
+    tx.package.count({ where: { distributionId: dist.id, status: 'PUBLISHED', indexEntry: { not: null } } }),
   ]);
-  const publishedCount = published.length;
   if (deleting > 0 || publishedCount !== current.packageCount) return null;
   const added = await tx.package.findMany({
     where: { distributionId: dist.id, status: 'PROCESSING', indexEntry: { not: null } },
@@ -255,7 +248,7 @@ async function findDebIndexBase(
     rows: added,
   });
   const base = await loadDebIndexBase(ctx, tx, current.id, dist.release, needed);
-  return base ? { base, added, publishedCount, publishedIds: published.map((p) => p.id) } : null;
+  return base ? { base, added, publishedCount } : null;
 }
 
 /** When the changes the next publication will carry were made (ingested or marked for deletion). */

@@ -1,4 +1,4 @@
-// Rolls a distribution back: the package set an earlier publication listed (PublicationPackage) becomes
+// Rolls a distribution back: the package set an earlier publication listed (PackageListing) becomes
 // the distribution's set again and is published anew — new Date, new signatures — so clients accept it
 // as newer than what they hold. Packages added since leave the indexes (REMOVED, files still served for the
 // retention period); packages removed since come back, except yanked ones.
@@ -9,6 +9,7 @@ import { authorizeRepository } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { assertNotFrozen } from '../distribution/assert-not-frozen';
 import { Conflict, NotFound } from '../errors/domain-errors';
+import { listedBy } from './package-listing';
 import { requestPublication } from './request-publication';
 
 export interface RestoreChange {
@@ -36,14 +37,20 @@ const change = (p: RestoreChange): RestoreChange => ({
   architecture: p.architecture,
 });
 
-async function loadRestorable(db: Pick<Tx, 'publication'>, repositoryId: string, publicationId: string) {
-  const pub = await db.publication.findFirst({
+async function loadRestorable(
+  db: Pick<Tx, 'publication' | 'packageListing'>,
+  repositoryId: string,
+  publicationId: string,
+) {
+  const found = await db.publication.findFirst({
     where: { id: publicationId, distribution: { repositoryId } },
-    include: { distribution: true, packages: { include: { package: true } } },
+    include: { distribution: true },
   });
-  if (!pub) throw new NotFound('publication');
-  if (pub.status !== 'PUBLISHED' && pub.status !== 'SUPERSEDED')
+  if (!found) throw new NotFound('publication');
+  if (found.status !== 'PUBLISHED' && found.status !== 'SUPERSEDED')
     throw new Conflict('Only a published publication can be restored.', 'publication_not_restorable');
+  const listings = await db.packageListing.findMany({ where: listedBy(found), include: { package: true } });
+  const pub = { ...found, packages: listings.map((l) => l.package) };
   if (pub.packages.length === 0 && pub.packageCount > 0)
     throw new Conflict(
       'This publication predates package-set records and cannot be restored.',
@@ -52,9 +59,13 @@ async function loadRestorable(db: Pick<Tx, 'publication'>, repositoryId: string,
   return pub;
 }
 
-async function planFor(db: Pick<Tx, 'publication' | 'package'>, repositoryId: string, publicationId: string) {
+async function planFor(
+  db: Pick<Tx, 'publication' | 'package' | 'packageListing'>,
+  repositoryId: string,
+  publicationId: string,
+) {
   const pub = await loadRestorable(db, repositoryId, publicationId);
-  const listed = new Map(pub.packages.map((pp) => [pp.packageId, pp.package]));
+  const listed = new Map(pub.packages.map((p) => [p.id, p]));
   const live = await db.package.findMany({
     where: { distributionId: pub.distributionId, status: { in: ['PUBLISHED', 'PROCESSING', 'DELETING'] } },
   });
