@@ -13,6 +13,15 @@ export interface RpmPayloadFile {
   path: string;
   bytes: Uint8Array;
   mode?: number;
+  /** RPMFILE_* flags: 1 %config, 2 %doc (0 when absent) */
+  flags?: number;
+}
+
+/** A dependency beyond the ones every built rpm carries: `>=`/`=` with a version, or none. */
+export interface RpmBuildDependency {
+  name: string;
+  op?: '>=' | '=';
+  version?: string;
 }
 
 export interface BuildRpmInput {
@@ -26,6 +35,12 @@ export interface BuildRpmInput {
   files: RpmPayloadFile[];
   /** build time and file mtimes (seconds since the epoch) */
   mtime: number;
+  /** further Requires (after the rpmlib() ones) */
+  requires?: RpmBuildDependency[];
+  /** further Provides (after the package's own `name = version-release`) */
+  provides?: RpmBuildDependency[];
+  /** changelog entries, newest first as in a spec file */
+  changelog?: { time: number; author: string; text: string }[];
 }
 
 const enc = new TextEncoder();
@@ -51,7 +66,10 @@ const T = {
 };
 const RPMSENSE_EQUAL = 1 << 3;
 const RPMSENSE_LESS = 1 << 1;
+const RPMSENSE_GREATER = 1 << 2;
 const RPMSENSE_RPMLIB = 1 << 24;
+const depFlags = (d: RpmBuildDependency) =>
+  d.op === '>=' ? RPMSENSE_GREATER | RPMSENSE_EQUAL : d.op === '=' ? RPMSENSE_EQUAL : 0;
 const SHA256_ALGO = 8;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._+~^]*$/;
@@ -141,6 +159,19 @@ export function buildRpm(input: BuildRpmInput): Uint8Array {
     ['rpmlib(FileDigests)', '4.6.0-1'],
     ['rpmlib(PayloadFilesHavePrefix)', '4.0-1'],
   ];
+  const requires = [
+    ...rpmlib.map(([name, version]) => ({
+      name,
+      version,
+      flags: RPMSENSE_LESS | RPMSENSE_EQUAL | RPMSENSE_RPMLIB,
+    })),
+    ...(input.requires ?? []).map((d) => ({ name: d.name, version: d.version ?? '', flags: depFlags(d) })),
+  ];
+  const provides = [
+    { name: input.name, version: evr, flags: RPMSENSE_EQUAL },
+    ...(input.provides ?? []).map((d) => ({ name: d.name, version: d.version ?? '', flags: depFlags(d) })),
+  ];
+  const changelog = input.changelog ?? [];
   const main = buildHeader(REGION_IMMUTABLE, [
     strArray(T.HEADERI18NTABLE, ['C']),
     str(Tag.NAME, input.name),
@@ -180,7 +211,7 @@ export function buildRpm(input: BuildRpmInput): Uint8Array {
     ),
     int32(
       Tag.FILEFLAGS,
-      files.map(() => 0),
+      files.map((f) => f.flags ?? 0),
     ),
     strArray(
       T.FILEUSERNAME,
@@ -195,19 +226,38 @@ export function buildRpm(input: BuildRpmInput): Uint8Array {
       T.FILEVERIFYFLAGS,
       files.map(() => 0xffffffff),
     ),
-    strArray(Tag.PROVIDENAME, [input.name]),
+    strArray(
+      Tag.PROVIDENAME,
+      provides.map((d) => d.name),
+    ),
     int32(
       Tag.REQUIREFLAGS,
-      rpmlib.map(() => RPMSENSE_LESS | RPMSENSE_EQUAL | RPMSENSE_RPMLIB),
+      requires.map((d) => d.flags),
     ),
     strArray(
       Tag.REQUIRENAME,
-      rpmlib.map(([name]) => name),
+      requires.map((d) => d.name),
     ),
     strArray(
       Tag.REQUIREVERSION,
-      rpmlib.map(([, version]) => version),
+      requires.map((d) => d.version),
     ),
+    ...(changelog.length > 0
+      ? [
+          int32(
+            Tag.CHANGELOGTIME,
+            changelog.map((c) => c.time),
+          ),
+          strArray(
+            Tag.CHANGELOGNAME,
+            changelog.map((c) => c.author),
+          ),
+          strArray(
+            Tag.CHANGELOGTEXT,
+            changelog.map((c) => c.text),
+          ),
+        ]
+      : []),
     str(T.RPMVERSION, '4.18.0'),
     int32(
       T.FILEDEVICES,
@@ -221,8 +271,14 @@ export function buildRpm(input: BuildRpmInput): Uint8Array {
       T.FILELANGS,
       files.map(() => ''),
     ),
-    int32(Tag.PROVIDEFLAGS, [RPMSENSE_EQUAL]),
-    strArray(Tag.PROVIDEVERSION, [evr]),
+    int32(
+      Tag.PROVIDEFLAGS,
+      provides.map((d) => d.flags),
+    ),
+    strArray(
+      Tag.PROVIDEVERSION,
+      provides.map((d) => d.version),
+    ),
     int32(Tag.DIRINDEXES, dirIndexes),
     strArray(Tag.BASENAMES, baseNames),
     strArray(Tag.DIRNAMES, dirs),

@@ -1,5 +1,5 @@
 // @pallet/rpm: .rpm reading and signing, rpmvercmp, repodata writing. Pure: bytes and streams in, plain data out.
-export { type BuildRpmInput, buildRpm, type RpmPayloadFile } from './build-rpm';
+export { type BuildRpmInput, buildRpm, type RpmBuildDependency, type RpmPayloadFile } from './build-rpm';
 export { RpmFormatError, type RpmFormatErrorKind, RpmSigningError } from './errors';
 export { buildFilelistsEntry, buildOtherEntry, selectChangelogs } from './filelists-xml';
 export type { HeaderLimits } from './header-blob';
