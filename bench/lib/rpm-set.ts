@@ -61,7 +61,11 @@ export function benchRpm(kind: 'base' | 'extra', i: number): Uint8Array {
         author: 'Pallet Bench <bench@pallet.invalid> - 1-2',
         text: '- Second entry, with <markup> & an ampersand.',
       },
-      { time: MTIME - 5_184_000, author: 'Pallet Bench <bench@pallet.invalid> - 1-1', text: '- First entry.' },
+      {
+        time: MTIME - 5_184_000,
+        author: 'Pallet Bench <bench@pallet.invalid> - 1-1',
+        text: '- First entry.',
+      },
     ],
   });
 }

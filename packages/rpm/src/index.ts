@@ -6,7 +6,16 @@ export type { HeaderLimits } from './header-blob';
 export { type RpmNevra, rpmFileName, rpmLocationHref } from './location';
 export { parseRpm } from './parse-rpm';
 export { buildPrimaryEntry, type PackageFileInfo } from './primary-xml';
-export { buildRepodata, type Repodata, type RepodataFile, type RepodataInput } from './repodata';
+export {
+  appendRepodata,
+  buildRepodata,
+  openRepodataBase,
+  type Repodata,
+  type RepodataBase,
+  type RepodataFile,
+  type RepodataInput,
+  repodataBaseLists,
+} from './repodata';
 export { isPrimaryFile, type RepodataDependencies, repodataDependencies } from './repodata-deps';
 export { measureRpmHead, type RpmHeadLayout, type RpmHeadMeasure } from './rpm-head';
 export { compareEvr, type Evr, rpmvercmp } from './rpmvercmp';

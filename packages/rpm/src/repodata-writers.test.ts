@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFilelistsEntry, buildOtherEntry, selectChangelogs } from './filelists-xml';
 import { rpmFileName, rpmLocationHref } from './location';
 import { buildPrimaryEntry } from './primary-xml';
-import { buildRepodata } from './repodata';
+import { appendRepodata, buildRepodata, openRepodataBase, repodataBaseLists } from './repodata';
 import { repodataDependencies } from './repodata-deps';
 import type { RpmDependency, RpmPackage } from './types';
 import { xmlAttr, xmlText } from './xml-text';
@@ -214,5 +214,64 @@ describe('buildRepodata', () => {
         `${opened.reduce((n, b) => n + b.length, 0)} XML bytes`,
     );
     for (const xml of opened) expect(xml.toString('utf8')).toContain('packages="10000"');
+  });
+});
+
+describe('appendRepodata', () => {
+  const entries = (names: string[]) => {
+    const out = { primary: [] as string[], filelists: [] as string[], other: [] as string[] };
+    for (const name of names) {
+      const pkg = samplePackage({ name });
+      const file = { ...FILE, locationHref: rpmLocationHref(pkg) };
+      out.primary.push(buildPrimaryEntry(pkg, file));
+      out.filelists.push(buildFilelistsEntry(pkg, file));
+      out.other.push(buildOtherEntry(pkg, file));
+    }
+    return out;
+  };
+  const byType = (files: { path: string; bytes: Uint8Array }[]) =>
+    Object.fromEntries(files.map((f) => [/-(\w+)\.xml\.gz$/.exec(f.path)?.[1], f.bytes])) as Record<
+      'primary' | 'filelists' | 'other',
+      Uint8Array
+    >;
+  const hrefs = (names: string[]) => names.map((name) => rpmLocationHref(samplePackage({ name })));
+
+  it('reuses the compressed entries and writes the documents a full build writes, added entries last', () => {
+    const first = buildRepodata({ ...entries(['a', 'b+c']), revision: '1', timestamp: 1 });
+    const base = openRepodataBase(byType(first.files), 2);
+    expect(base).not.toBeNull();
+    expect(repodataBaseLists(base!, hrefs(['b+c', 'a']))).toBe(true);
+    expect(repodataBaseLists(base!, hrefs(['a', 'x']))).toBe(false);
+    expect(repodataBaseLists(base!, hrefs(['a']))).toBe(false);
+    const appended = appendRepodata(base!, { ...entries(['d']), revision: '2', timestamp: 2 });
+    const full = buildRepodata({ ...entries(['a', 'b+c', 'd']), revision: '2', timestamp: 2 });
+    // Same documents (full builds put the added entries where the rows sort; here they sort last too).
+    expect(appended.files.map((f) => gunzipSync(f.bytes).toString())).toEqual(
+      full.files.map((f) => gunzipSync(f.bytes).toString()),
+    );
+    expect(appended.repomdXml.replace(/<checksum[^\n]*\n|<location[^\n]*\n|<size>[^\n]*\n/g, '')).toBe(
+      full.repomdXml.replace(/<checksum[^\n]*\n|<location[^\n]*\n|<size>[^\n]*\n/g, ''),
+    );
+    for (const f of appended.files) {
+      expect(f.sha256).toBe(createHash('sha256').update(f.bytes).digest('hex'));
+      expect(f.path).toContain(f.sha256);
+      expect(appended.repomdXml).toContain(`<checksum type="sha256">${f.sha256}</checksum>`);
+    }
+    // The compressed entries of the first build are in the appended file as they were.
+    for (const doc of base!.docs) {
+      expect(Buffer.from(byType(appended.files)[doc.type]).includes(doc.entryMembers)).toBe(true);
+    }
+    // An appended output is a base again.
+    const again = openRepodataBase(byType(appended.files), 3);
+    expect(again && repodataBaseLists(again, hrefs(['a', 'b+c', 'd']))).toBe(true);
+  });
+
+  it('opens nothing in another layout or for another count', () => {
+    const first = buildRepodata({ ...entries(['a']), revision: '1', timestamp: 1 });
+    expect(openRepodataBase(byType(first.files), 2)).toBeNull();
+    const oneMember = Object.fromEntries(
+      Object.entries(byType(first.files)).map(([t, b]) => [t, gzipSync(gunzipSync(b))]),
+    ) as ReturnType<typeof byType>;
+    expect(openRepodataBase(oneMember, 1)).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import { buildFilelistsEntry, buildOtherEntry } from './filelists-xml';
 import { rpmLocationHref } from './location';
 import { parseRpm } from './parse-rpm';
 import { buildPrimaryEntry } from './primary-xml';
-import { buildRepodata } from './repodata';
+import { appendRepodata, buildRepodata, openRepodataBase } from './repodata';
 import { buildTestRpms, fileChunks, type TestRpms } from './test-support/rpm-fixtures';
 
 let rpms: TestRpms;
@@ -43,14 +43,14 @@ beforeAll(async () => {
 });
 afterAll(() => rpms?.cleanup());
 
-function dnf(args: string[]): string {
-  const root = join(rpms.dir, 'dnf');
+function dnf(args: string[], repoDir = repo): string {
+  const root = join(rpms.dir, repoDir === repo ? 'dnf' : 'dnf-appended');
   const reposdir = join(root, 'repos.d');
   mkdirSync(reposdir, { recursive: true });
   mkdirSync(join(root, 'log'), { recursive: true });
   writeFileSync(
     join(reposdir, 'pallet.repo'),
-    `[pallet]\nname=pallet test\nbaseurl=file://${repo}\ngpgcheck=0\nrepo_gpgcheck=0\n`,
+    `[pallet]\nname=pallet test\nbaseurl=file://${repoDir}\ngpgcheck=0\nrepo_gpgcheck=0\n`,
   );
   return execFileSync(
     'dnf',
@@ -126,5 +126,50 @@ describe('repodata for packages built by rpmbuild', () => {
       expect([...mine.keys()].sort(), type).toEqual([...theirs[type].keys()].sort());
       for (const [name, fragment] of mine) expect(fragment, `${type} ${name}`).toBe(theirs[type].get(name));
     }
+  });
+
+  it('is read by dnf after a package was appended (appendRepodata: more gzip members)', () => {
+    const appendedRepo = join(rpms.dir, 'appended');
+    mkdirSync(join(appendedRepo, 'repodata'), { recursive: true });
+    for (const f of readdirSync(repo, { recursive: true, withFileTypes: true })) {
+      if (!f.isFile() || !f.name.endsWith('.rpm')) continue;
+      const from = join(f.parentPath, f.name);
+      const to = join(appendedRepo, from.slice(repo.length));
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(from, to);
+    }
+    const one = (type: keyof typeof ours, i: number) => [ours[type][i] ?? ''];
+    const first = buildRepodata({
+      primary: one('primary', 0),
+      filelists: one('filelists', 0),
+      other: one('other', 0),
+      revision: '1',
+      timestamp: 1700000000,
+    });
+    const get = (type: string) => first.files.find((f) => f.path.endsWith(`-${type}.xml.gz`))?.bytes;
+    const base = openRepodataBase(
+      { primary: get('primary')!, filelists: get('filelists')!, other: get('other')! },
+      1,
+    );
+    expect(base).not.toBeNull();
+    const { files, repomdXml } = appendRepodata(base!, {
+      primary: one('primary', 1),
+      filelists: one('filelists', 1),
+      other: one('other', 1),
+      revision: '2',
+      timestamp: 1700000001,
+    });
+    for (const f of files) writeFileSync(join(appendedRepo, f.path), f.bytes);
+    writeFileSync(join(appendedRepo, 'repodata', 'repomd.xml'), repomdXml);
+    const listed = dnf(['repoquery', '--available', '--qf', '%{name}|%{version}|%{arch}'], appendedRepo);
+    expect(listed.trim().split('\n').sort()).toEqual(['Zeta-tool|0.9~rc1|x86_64', 'demo|1.2.3|noarch']);
+    expect(dnf(['repoquery', '--available', '--whatprovides', '/usr/sbin/zeta'], appendedRepo).trim()).toBe(
+      'Zeta-tool-0:0.9~rc1-1.el9.x86_64',
+    );
+    // createrepo_c --update accepts the appended files.
+    execFileSync('createrepo_c', ['-q', '--update', '--no-database', appendedRepo]);
+    const dir = join(appendedRepo, 'repodata');
+    const name = readdirSync(dir).find((f) => f.endsWith('-primary.xml.gz'));
+    expect(gunzipSync(readFileSync(join(dir, name ?? 'missing'))).toString()).toContain('packages="2"');
   });
 });

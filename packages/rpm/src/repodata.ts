@@ -1,8 +1,16 @@
 // Assembles primary/filelists/other documents from per-package fragments, gzips them and writes
 // repomd.xml (formats.md 2.2). Written by hand: the field has no maintained JS repodata writer.
+//
+// Each .xml.gz is three or more gzip members: the head (XML declaration and the opening element with
+// the package count), the package entries (one member, or several after appends) and the closing
+// element. zlib's gzread (libsolv, librepo, zypper, createrepo_c), Python's gzip and Go's reader all
+// read concatenated members as one stream. The layout lets a publication that only adds packages
+// reuse the compressed entries of the current one (appendRepodata): new head, the same entry members,
+// one member for the added entries, the same tail; only the open-checksum needs the old entries
+// inflated again.
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { xmlText } from './xml-text';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { xmlAttr, xmlText } from './xml-text';
 
 export interface RepodataInput {
   /** `<package>` fragments from buildPrimaryEntry / buildFilelistsEntry / buildOtherEntry, same order. */
@@ -18,6 +26,8 @@ export interface RepodataFile {
   /** `repodata/<sha256 of the gzip bytes>-<type>.xml.gz`, relative to the repository base. */
   path: string;
   bytes: Uint8Array;
+  /** hex sha256 of `bytes` (the checksum repomd.xml lists) */
+  sha256: string;
 }
 
 export interface Repodata {
@@ -25,59 +35,178 @@ export interface Repodata {
   repomdXml: string;
 }
 
+const TYPES = ['primary', 'filelists', 'other'] as const;
+type DocType = (typeof TYPES)[number];
+
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const NS_COMMON = 'http://linux.duke.edu/metadata/common';
 const NS_RPM = 'http://linux.duke.edu/metadata/rpm';
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+const HEAD: Record<DocType, (count: number) => string> = {
+  primary: (n) => `${XML_DECL}<metadata xmlns="${NS_COMMON}" xmlns:rpm="${NS_RPM}" packages="${n}">\n`,
+  filelists: (n) =>
+    `${XML_DECL}<filelists xmlns="http://linux.duke.edu/metadata/filelists" packages="${n}">\n`,
+  other: (n) => `${XML_DECL}<otherdata xmlns="http://linux.duke.edu/metadata/other" packages="${n}">\n`,
+};
+const TAIL: Record<DocType, string> = {
+  primary: '</metadata>\n',
+  filelists: '</filelists>\n',
+  other: '</otherdata>\n',
+};
 
-/** UTF-8 bytes of head + parts + tail, written into one buffer without building a giant string. */
-function encodeDocument(head: string, parts: string[], tail: string): Buffer {
-  let length = Buffer.byteLength(head) + Buffer.byteLength(tail);
+// mtime 0 in the gzip header keeps the output (and thus its name) a function of the content, and
+// lets appendRepodata recognise the head and tail members of an earlier output byte for byte.
+const gz = (bytes: Uint8Array | string): Buffer => gzipSync(bytes);
+const TAIL_GZ = Object.fromEntries(TYPES.map((t) => [t, gz(TAIL[t])])) as Record<DocType, Buffer>;
+
+/** UTF-8 bytes of the parts, written into one buffer without building a giant string. */
+function encodeParts(parts: string[]): Buffer {
+  let length = 0;
   for (const p of parts) length += Buffer.byteLength(p);
   const out = Buffer.allocUnsafe(length);
-  let at = out.write(head, 0);
+  let at = 0;
   for (const p of parts) at += out.write(p, at);
-  out.write(tail, at);
   return out;
 }
 
-function documents(opts: RepodataInput): Array<{ type: string; open: Buffer }> {
-  const primaryOpen = `<metadata xmlns="${NS_COMMON}" xmlns:rpm="${NS_RPM}" packages="${opts.primary.length}">\n`;
-  const filelistsOpen = `<filelists xmlns="http://linux.duke.edu/metadata/filelists" packages="${opts.filelists.length}">\n`;
-  const otherOpen = `<otherdata xmlns="http://linux.duke.edu/metadata/other" packages="${opts.other.length}">\n`;
-  return [
-    { type: 'primary', open: encodeDocument(XML_DECL + primaryOpen, opts.primary, '</metadata>\n') },
-    { type: 'filelists', open: encodeDocument(XML_DECL + filelistsOpen, opts.filelists, '</filelists>\n') },
-    { type: 'other', open: encodeDocument(XML_DECL + otherOpen, opts.other, '</otherdata>\n') },
-  ];
+interface Document {
+  type: DocType;
+  /** the gzip members, in order */
+  members: Uint8Array[];
+  /** the uncompressed document, in order (hashed for the open-checksum) */
+  open: Uint8Array[];
 }
 
-export function buildRepodata(opts: RepodataInput): Repodata {
-  const counts = new Set([opts.primary.length, opts.filelists.length, opts.other.length]);
-  if (counts.size !== 1) throw new Error('primary, filelists and other must hold the same packages.');
+function assemble(docs: Document[], opts: Pick<RepodataInput, 'revision' | 'timestamp'>): Repodata {
   const files: RepodataFile[] = [];
   let data = '';
-  for (const { type, open } of documents(opts)) {
-    // mtime 0 in the gzip header keeps the output (and thus its name) a function of the content.
-    const gz = gzipSync(open);
-    const checksum = sha256(gz);
+  for (const { type, members, open } of docs) {
+    const bytes = Buffer.concat(members);
+    const checksum = createHash('sha256').update(bytes).digest('hex');
+    const openHash = createHash('sha256');
+    let openSize = 0;
+    for (const part of open) {
+      openHash.update(part);
+      openSize += part.byteLength;
+    }
     const path = `repodata/${checksum}-${type}.xml.gz`;
-    files.push({ path, bytes: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength) });
+    files.push({
+      path,
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      sha256: checksum,
+    });
     data +=
       `  <data type="${type}">\n` +
       `    <checksum type="sha256">${checksum}</checksum>\n` +
-      `    <open-checksum type="sha256">${sha256(open)}</open-checksum>\n` +
+      `    <open-checksum type="sha256">${openHash.digest('hex')}</open-checksum>\n` +
       `    <location href="${path}"/>\n` +
       `    <timestamp>${opts.timestamp}</timestamp>\n` +
-      `    <size>${gz.byteLength}</size>\n` +
-      `    <open-size>${open.byteLength}</open-size>\n` +
+      `    <size>${bytes.byteLength}</size>\n` +
+      `    <open-size>${openSize}</open-size>\n` +
       '  </data>\n';
   }
   const repomdXml =
     `${XML_DECL}<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="${NS_RPM}">\n` +
     `  <revision>${xmlText(opts.revision)}</revision>\n${data}</repomd>\n`;
   return { files, repomdXml };
+}
+
+function sameCounts(opts: Pick<RepodataInput, DocType>): number {
+  const counts = new Set(TYPES.map((t) => opts[t].length));
+  if (counts.size !== 1) throw new Error('primary, filelists and other must hold the same packages.');
+  return opts.primary.length;
+}
+
+export function buildRepodata(opts: RepodataInput): Repodata {
+  const count = sameCounts(opts);
+  const docs = TYPES.map((type): Document => {
+    const head = Buffer.from(HEAD[type](count));
+    const body = encodeParts(opts[type]);
+    const tail = Buffer.from(TAIL[type]);
+    return { type, members: [gz(head), gz(body), TAIL_GZ[type]], open: [head, body, tail] };
+  });
+  return assemble(docs, opts);
+}
+
+/** The current repodata, opened for appendRepodata. */
+export interface RepodataBase {
+  count: number;
+  docs: Array<{ type: DocType; entryMembers: Uint8Array; entries: Buffer }>;
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array, at = 0): boolean {
+  if (at < 0 || bytes.length < at + prefix.length) return false;
+  return Buffer.compare(prefix, bytes.subarray(at, at + prefix.length)) === 0;
+}
+
+/**
+ * Opens .xml.gz files that buildRepodata or appendRepodata wrote for `count` packages, or null when
+ * they are in another layout (an older writer, another zlib) or do not inflate.
+ */
+export function openRepodataBase(files: Record<DocType, Uint8Array>, count: number): RepodataBase | null {
+  const docs: RepodataBase['docs'] = [];
+  for (const type of TYPES) {
+    const bytes = files[type];
+    const head = gz(HEAD[type](count));
+    const tail = TAIL_GZ[type];
+    if (!startsWith(bytes, head) || !startsWith(bytes, tail, bytes.length - tail.length)) return null;
+    const entryMembers = bytes.subarray(head.length, bytes.length - tail.length);
+    if (entryMembers.length === 0) return null;
+    let entries: Buffer;
+    try {
+      entries = gunzipSync(entryMembers);
+    } catch {
+      return null;
+    }
+    docs.push({ type, entryMembers, entries });
+  }
+  return { count, docs };
+}
+
+/**
+ * True when the base's primary lists exactly these location hrefs (as many, the same multiset): the
+ * check that no listed package changed its served file (a re-signed rpm gets a new download name).
+ */
+export function repodataBaseLists(base: RepodataBase, locationHrefs: string[]): boolean {
+  if (locationHrefs.length !== base.count) return false;
+  const primary = base.docs.find((d) => d.type === 'primary')?.entries.toString('utf8') ?? '';
+  const listed = new Map<string, number>();
+  const marker = '\n  <location href="';
+  let found = 0;
+  for (let at = primary.indexOf(marker); at >= 0; at = primary.indexOf(marker, at)) {
+    at += marker.length;
+    const end = primary.indexOf('"', at);
+    if (end < 0) return false;
+    const href = primary.slice(at, end);
+    listed.set(href, (listed.get(href) ?? 0) + 1);
+    found++;
+    at = end;
+  }
+  if (found !== base.count) return false;
+  for (const href of locationHrefs) {
+    const key = xmlAttr(href);
+    const n = listed.get(key);
+    if (!n) return false;
+    listed.set(key, n - 1);
+  }
+  return true;
+}
+
+/**
+ * The repodata of the base's packages followed by these added ones: the base's compressed entries
+ * are reused as they are, the added entries become one more gzip member. Entries keep their order
+ * (added ones last); clients do not depend on the order.
+ */
+export function appendRepodata(base: RepodataBase, opts: RepodataInput): Repodata {
+  const count = base.count + sameCounts(opts);
+  const docs = base.docs.map(({ type, entryMembers, entries }): Document => {
+    const head = Buffer.from(HEAD[type](count));
+    const added = encodeParts(opts[type]);
+    const tail = Buffer.from(TAIL[type]);
+    const members = [gz(head), entryMembers];
+    if (added.length > 0) members.push(gz(added));
+    members.push(TAIL_GZ[type]);
+    return { type, members, open: [head, entries, added, tail] };
+  });
+  return assemble(docs, opts);
 }

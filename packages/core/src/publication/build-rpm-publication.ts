@@ -1,7 +1,9 @@
 // Builds a YUM/DNF/zypper distribution's repodata from pre-rendered package entries: checksum-named
 // primary/filelists/other, then repomd.xml with its detached signature and the public key beside it.
+// With a base (the current publication's repodata, when only packages were added), the rows are the
+// added packages and are appended to it.
 import { detachSign } from '@pallet/openpgp';
-import { buildRepodata } from '@pallet/rpm';
+import { appendRepodata, buildRepodata, type RepodataBase } from '@pallet/rpm';
 import { timeSigning } from '../metrics/pallet-metrics';
 import type { PublicationFileSpec } from './publication-file';
 
@@ -11,20 +13,25 @@ export interface RpmIndexRow {
 }
 
 export interface RpmPublicationInput {
+  /** every row, or with `base` the added ones */
   rows: RpmIndexRow[];
+  base?: RepodataBase;
   date: Date;
   signingKeys: { privateKeyArmored: string; publicKeyArmored: string }[];
 }
 
 export async function buildRpmPublication(input: RpmPublicationInput): Promise<PublicationFileSpec[]> {
   const timestamp = Math.floor(input.date.getTime() / 1000);
-  const { files, repomdXml } = buildRepodata({
+  const repodataInput = {
     primary: input.rows.map((r) => r.indexEntry),
     filelists: input.rows.map((r) => r.indexExtra.filelists),
     other: input.rows.map((r) => r.indexExtra.other),
     revision: String(timestamp),
     timestamp,
-  });
+  };
+  const { files, repomdXml } = input.base
+    ? appendRepodata(input.base, repodataInput)
+    : buildRepodata(repodataInput);
   const keys = input.signingKeys.map((k) => k.privateKeyArmored);
   const signature = await timeSigning(
     'repomd',
@@ -35,6 +42,7 @@ export async function buildRpmPublication(input: RpmPublicationInput): Promise<P
     bytes: f.bytes,
     contentType: 'application/gzip',
     immutable: true,
+    sha256: f.sha256,
   }));
   out.push(
     {

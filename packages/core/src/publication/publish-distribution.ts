@@ -16,6 +16,7 @@ import { emitPackagesPublished } from '../webhook/package-events';
 import { buildDebPublication, debIndexDirs } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
 import { loadDebIndexBase } from './load-deb-index-base';
+import { loadRpmRepodataBase } from './load-rpm-repodata-base';
 import { recordListings } from './package-listing';
 import { storeContentAddressed } from './publication-file';
 import { validUntilFor } from './refresh-valid-until';
@@ -78,14 +79,17 @@ export async function publishDistribution(
         dist.format === 'DEB' && !ctx.config.debXz && current
           ? await findDebIndexBase(ctx, tx, dist, current)
           : null;
+      const rpmBase =
+        dist.format === 'RPM' && current ? await findRpmRepodataBase(ctx, tx, dist, current) : null;
+      const base = debBase ?? rpmBase;
       const rows =
-        debBase?.added ??
+        base?.added ??
         (await tx.package.findMany({
           where: { distributionId, status: { in: ['PROCESSING', 'PUBLISHED'] }, indexEntry: { not: null } },
           select: ROW_FIELDS,
           orderBy: ROW_ORDER,
         }));
-      const packageCount = debBase ? debBase.publishedCount + rows.length : rows.length;
+      const packageCount = base ? base.publishedCount + rows.length : rows.length;
       const keys = await loadSigningKeys(ctx, dist.repositoryId);
       const repo = dist.repository;
       const files =
@@ -109,6 +113,7 @@ export async function publishDistribution(
               withXz: ctx.config.debXz,
             })
           : await buildRpmPublication({
+              base: rpmBase?.base,
               rows: rows.map((r) => ({
                 indexEntry: r.indexEntry ?? '',
                 indexExtra: r.indexExtra as unknown as RpmIndexRow['indexExtra'],
@@ -162,7 +167,7 @@ export async function publishDistribution(
       // The package set this publication lists (what a restore publishes again, and what keeps removed rows
       // and their blobs from garbage collection while the publication is retained), as its change.
       const ids = rows.map((r) => r.id);
-      await recordListings(tx, distributionId, generation, debBase ? { added: ids } : { all: ids });
+      await recordListings(tx, distributionId, generation, base ? { added: ids } : { all: ids });
       const newlyPublished = rows.filter((r) => r.status === 'PROCESSING').map((r) => r.id);
       await tx.package.updateMany({
         where: { id: { in: newlyPublished } },
@@ -249,6 +254,36 @@ async function findDebIndexBase(
   });
   const base = await loadDebIndexBase(ctx, tx, current.id, dist.release, needed);
   return base ? { base, added, publishedCount } : null;
+}
+
+/**
+ * As findDebIndexBase, for rpm: the current publication's repodata to append the added packages to
+ * (load-rpm-repodata-base.ts), which also checks that it lists the published rows' current download
+ * names (a re-signed rpm changes its row in place, under a new name).
+ */
+async function findRpmRepodataBase(
+  ctx: CoreContext,
+  tx: Tx,
+  dist: { id: string },
+  current: { id: string; packageCount: number },
+) {
+  const [deleting, published] = await Promise.all([
+    tx.package.count({ where: { distributionId: dist.id, status: 'DELETING' } }),
+    tx.package.findMany({
+      where: { distributionId: dist.id, status: 'PUBLISHED', indexEntry: { not: null } },
+      select: { filename: true },
+    }),
+  ]);
+  if (deleting > 0 || published.length !== current.packageCount) return null;
+  const added = await tx.package.findMany({
+    where: { distributionId: dist.id, status: 'PROCESSING', indexEntry: { not: null } },
+    select: ROW_FIELDS,
+    orderBy: ROW_ORDER,
+  });
+  if (added.length === 0) return null;
+  const filenames = published.map((p) => p.filename ?? '');
+  const base = await loadRpmRepodataBase(ctx, tx, current, filenames);
+  return base ? { base, added, publishedCount: published.length } : null;
 }
 
 /** When the changes the next publication will carry were made (ingested or marked for deletion). */
