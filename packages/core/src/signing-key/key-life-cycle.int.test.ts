@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { loadConfig } from '@pallet/config';
 import { verifyCleartext, verifyDetached } from '@pallet/openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -294,8 +295,13 @@ describe('signing key life cycle', () => {
     );
     const oldBytes = await served(`rpm/el/9/${before.filename}`);
     expect(rpmChecks(oldBytes, await publicKey(first), 'old-name')).toBe(true);
-    const primary = await served('rpm/el/9/repodata/repomd.xml');
-    expect(primary.length).toBeGreaterThan(0);
+    const repomd = (await served('rpm/el/9/repodata/repomd.xml')).toString('utf8');
+    const primaryPath = /<location href="(repodata\/[0-9a-f]{64}-primary\.xml\.gz)"/.exec(repomd)?.[1];
+    // The re-signed rows changed in place: the publication lists their new names (it did not append to
+    // the previous repodata, which lists the old ones).
+    const primary = gunzipSync(await served(`rpm/el/9/${primaryPath}`)).toString('utf8');
+    expect(primary).toContain(`<location href="${after.filename}"/>`);
+    expect(primary).not.toContain(`<location href="${before.filename}"/>`);
     // Idempotent: nothing left to re-sign.
     expect(await rekeyRepository(ctx, { repositoryId, resignRpms: true })).toMatchObject({
       resigned: 0,
