@@ -264,6 +264,7 @@ describe('appendRepodata', () => {
     // An appended output is a base again.
     const again = openRepodataBase(byType(appended.files), 3);
     expect(again && repodataBaseLists(again, hrefs(['a', 'b+c', 'd']))).toBe(true);
+    expect([base!.entryMemberCount, again!.entryMemberCount]).toEqual([1, 2]);
   });
 
   it('opens nothing in another layout or for another count', () => {

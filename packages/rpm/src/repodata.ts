@@ -132,6 +132,22 @@ export function buildRepodata(opts: RepodataInput): Repodata {
 export interface RepodataBase {
   count: number;
   docs: Array<{ type: DocType; entryMembers: Uint8Array; entries: Buffer }>;
+  /** gzip members holding entries in the largest document (each append adds one) */
+  entryMemberCount: number;
+}
+
+// The header zlib writes: deflate, no flags, no mtime, then any compression-level byte and Unix as the
+// OS. Counting it counts members (compressed data matching it is vanishingly unlikely, and a miscount
+// only moves the next full build).
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]);
+
+function countGzipMembers(gz: Uint8Array): number {
+  const buf = Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength);
+  let count = 0;
+  for (let at = buf.indexOf(GZIP_HEADER); at !== -1; at = buf.indexOf(GZIP_HEADER, at + 1)) {
+    if (buf[at + 9] === 0x03) count++;
+  }
+  return count;
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array, at = 0): boolean {
@@ -160,7 +176,7 @@ export function openRepodataBase(files: Record<DocType, Uint8Array>, count: numb
     }
     docs.push({ type, entryMembers, entries });
   }
-  return { count, docs };
+  return { count, docs, entryMemberCount: Math.max(...docs.map((d) => countGzipMembers(d.entryMembers))) };
 }
 
 /**

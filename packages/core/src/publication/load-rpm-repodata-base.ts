@@ -2,7 +2,9 @@
 // adds packages appends to them (appendRepodata) instead of reading every row and recompressing every
 // entry. Any doubt rebuilds from rows: a file missing or whose stored bytes do not match the digest
 // it was published under, another layout (an older writer), or a primary that does not list exactly
-// the published rows' current download names (a re-signed rpm is served under a new name).
+// the published rows' current download names (a re-signed rpm is served under a new name). After 64
+// appends (each adds a gzip member, compressed on its own) a full build restores name order and one
+// compressed member.
 import { createHash } from 'node:crypto';
 import { openRepodataBase, type RepodataBase, repodataBaseLists } from '@pallet/rpm';
 import type { CoreContext } from '../context/core-context';
@@ -10,6 +12,7 @@ import type { CoreContext } from '../context/core-context';
 type Tx = Parameters<Parameters<CoreContext['db']['$transaction']>[0]>[0];
 
 const TYPES = ['primary', 'filelists', 'other'] as const;
+const MAX_ENTRY_MEMBERS = 64;
 
 async function readObject(ctx: CoreContext, key: string): Promise<Buffer | null> {
   const obj = await ctx.storage.get(key);
@@ -46,6 +49,7 @@ export async function loadRpmRepodataBase(
     bytes[type] = stored;
   }
   const base = openRepodataBase(bytes, current.packageCount);
-  if (!base || !repodataBaseLists(base, publishedFilenames)) return null;
+  if (!base || base.entryMemberCount >= MAX_ENTRY_MEMBERS) return null;
+  if (!repodataBaseLists(base, publishedFilenames)) return null;
   return base;
 }
