@@ -128,7 +128,7 @@ describe('repodata for packages built by rpmbuild', () => {
     }
   });
 
-  it('is read by dnf after a package was appended (appendRepodata: more gzip members)', () => {
+  it('is read by dnf after a package was appended (appendRepodata: more gzip members)', async () => {
     const appendedRepo = join(rpms.dir, 'appended');
     mkdirSync(join(appendedRepo, 'repodata'), { recursive: true });
     for (const f of readdirSync(repo, { recursive: true, withFileTypes: true })) {
@@ -147,7 +147,7 @@ describe('repodata for packages built by rpmbuild', () => {
       timestamp: 1700000000,
     });
     const get = (type: string) => first.files.find((f) => f.path.endsWith(`-${type}.xml.gz`))?.bytes;
-    const base = openRepodataBase(
+    const base = await openRepodataBase(
       { primary: get('primary')!, filelists: get('filelists')!, other: get('other')! },
       1,
     );

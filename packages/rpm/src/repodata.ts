@@ -9,7 +9,8 @@
 // one member for the added entries, the same tail; only the open-checksum needs the old entries
 // inflated again.
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzipSync } from 'node:zlib';
 import { xmlAttr, xmlText } from './xml-text';
 
 export interface RepodataInput {
@@ -57,6 +58,7 @@ const TAIL: Record<DocType, string> = {
 // mtime 0 in the gzip header keeps the output (and thus its name) a function of the content, and
 // lets appendRepodata recognise the head and tail members of an earlier output byte for byte.
 const gz = (bytes: Uint8Array | string): Buffer => gzipSync(bytes);
+const gunzip = promisify(gunzipCallback);
 const TAIL_GZ = Object.fromEntries(TYPES.map((t) => [t, gz(TAIL[t])])) as Record<DocType, Buffer>;
 
 /** UTF-8 bytes of the parts, written into one buffer without building a giant string. */
@@ -131,7 +133,7 @@ export function buildRepodata(opts: RepodataInput): Repodata {
 /** The current repodata, opened for appendRepodata. */
 export interface RepodataBase {
   count: number;
-  docs: Array<{ type: DocType; entryMembers: Uint8Array; entries: Buffer }>;
+  docs: Array<{ type: DocType; entryMembers: Buffer; entries: Buffer }>;
   /** gzip members holding entries in the largest document (each append adds one) */
   entryMemberCount: number;
 }
@@ -157,24 +159,32 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array, at = 0): boolean {
 
 /**
  * Opens .xml.gz files that buildRepodata or appendRepodata wrote for `count` packages, or null when
- * they are in another layout (an older writer, another zlib) or do not inflate.
+ * they are in another layout (an older writer, another zlib) or do not inflate. The three inflate at
+ * once on libuv's thread pool.
  */
-export function openRepodataBase(files: Record<DocType, Uint8Array>, count: number): RepodataBase | null {
-  const docs: RepodataBase['docs'] = [];
+export async function openRepodataBase(
+  files: Record<DocType, Uint8Array>,
+  count: number,
+): Promise<RepodataBase | null> {
+  const members: Array<{ type: DocType; entryMembers: Buffer }> = [];
   for (const type of TYPES) {
     const bytes = files[type];
     const head = gz(HEAD[type](count));
     const tail = TAIL_GZ[type];
     if (!startsWith(bytes, head) || !startsWith(bytes, tail, bytes.length - tail.length)) return null;
-    const entryMembers = bytes.subarray(head.length, bytes.length - tail.length);
+    const entryMembers = Buffer.from(
+      bytes.buffer,
+      bytes.byteOffset + head.length,
+      bytes.length - head.length - tail.length,
+    );
     if (entryMembers.length === 0) return null;
-    let entries: Buffer;
-    try {
-      entries = gunzipSync(entryMembers);
-    } catch {
-      return null;
-    }
-    docs.push({ type, entryMembers, entries });
+    members.push({ type, entryMembers });
+  }
+  let docs: RepodataBase['docs'];
+  try {
+    docs = await Promise.all(members.map(async (m) => ({ ...m, entries: await gunzip(m.entryMembers) })));
+  } catch {
+    return null;
   }
   return { count, docs, entryMemberCount: Math.max(...docs.map((d) => countGzipMembers(d.entryMembers))) };
 }

@@ -32,23 +32,26 @@ export async function loadRpmRepodataBase(
     where: { publicationId: current.id, immutable: true, path: { startsWith: 'repodata/' } },
     select: { path: true, storageKey: true, sha256: true },
   });
-  const bytes = {} as Record<(typeof TYPES)[number], Uint8Array>;
-  for (const type of TYPES) {
-    const matching = files.filter((f) => f.path.endsWith(`-${type}.xml.gz`));
-    const file = matching[0];
-    if (!file || matching.length !== 1) return null;
-    const stored = await readObject(ctx, file.storageKey);
-    if (!stored) return null;
-    if (createHash('sha256').update(stored).digest('hex') !== file.sha256) {
-      ctx.log.warn(
-        { publicationId: current.id, path: file.path },
-        'stored repodata does not match its digest; rebuilding from rows',
-      );
-      return null;
-    }
-    bytes[type] = stored;
-  }
-  const base = openRepodataBase(bytes, current.packageCount);
+  const read = await Promise.all(
+    TYPES.map(async (type) => {
+      const matching = files.filter((f) => f.path.endsWith(`-${type}.xml.gz`));
+      const file = matching[0];
+      if (!file || matching.length !== 1) return null;
+      const stored = await readObject(ctx, file.storageKey);
+      if (!stored) return null;
+      if (createHash('sha256').update(stored).digest('hex') !== file.sha256) {
+        ctx.log.warn(
+          { publicationId: current.id, path: file.path },
+          'stored repodata does not match its digest; rebuilding from rows',
+        );
+        return null;
+      }
+      return stored;
+    }),
+  );
+  const [primary, filelists, other] = read;
+  if (!primary || !filelists || !other) return null;
+  const base = await openRepodataBase({ primary, filelists, other }, current.packageCount);
   if (!base || base.entryMemberCount >= MAX_ENTRY_MEMBERS) return null;
   if (!repodataBaseLists(base, publishedFilenames)) return null;
   return base;

@@ -90,7 +90,7 @@ describe('rpm publication', () => {
           .matchAll(/<name>([^<]+)<\/name>/g),
       ].map((m) => m[1]);
     expect(await names()).toEqual(['mid', 'zeta']);
-    const base = openRepodataBase(await files(), 2);
+    const base = await openRepodataBase(await files(), 2);
     expect(base).not.toBeNull();
 
     await add('aaa');
