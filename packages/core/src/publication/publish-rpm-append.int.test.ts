@@ -17,6 +17,7 @@ import { stageUpload } from '../package/stage-upload';
 import { uploadPackage } from '../package/upload-package';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
+import { listedBy } from './package-listing';
 import { publishDistributionNow } from './publish-distribution-now';
 
 let ctx: CoreContext;
@@ -101,10 +102,10 @@ describe('rpm publication', () => {
     const now = await files();
     for (const doc of base!.docs) expect(now[doc.type].includes(doc.entryMembers)).toBe(true);
     expect(gunzipSync(now.filelists).toString()).toMatch(/packages="3">[\s\S]*aaa[\s\S]*<\/filelists>\n$/);
-    const listed = await ctx.db.publicationPackage.count({
-      where: { publicationId: appended.publicationId! },
+    const publication = await ctx.db.publication.findUniqueOrThrow({
+      where: { id: appended.publicationId! },
     });
-    expect(listed).toBe(3);
+    expect(await ctx.db.packageListing.count({ where: listedBy(publication) })).toBe(3);
 
     await deletePackage(ctx, actor, 'rpmpub', 'repo', zeta.id);
     const rebuilt = await publishDistributionNow(ctx, distributionId);
