@@ -187,11 +187,16 @@ try {
   // Warm-up: first requests compile routes and load openpgp.js in both processes.
   await upload('warmup', debFile('warmup', 0));
   await waitListed('warmup', 1);
-  await singleUploads();
-  await parallelBurst();
-  await sequentialUploads();
-  await acceptanceRate();
-  await servedAt500();
+  // `npx tsx bench/scenarios/burst.ts acceptance` (comma-separated) runs only the named parts.
+  const parts: [string, () => Promise<void>][] = [
+    ['single', singleUploads],
+    ['burst', parallelBurst],
+    ['sequence', sequentialUploads],
+    ['acceptance', acceptanceRate],
+    ['served', servedAt500],
+  ];
+  const only = (process.argv[2] ?? '').split(',').filter(Boolean);
+  for (const [name, run] of parts) if (only.length === 0 || only.includes(name)) await run();
 } finally {
   await pallet.stop();
   rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // Tenant isolation and permissions in one place: every core service resolves its org and repository
 // through these functions. Another org's resources answer NotFound, never Forbidden (no existence leak).
-import type { Org, Repository, Role } from '@pallet/db';
+import { type Org, Prisma, type Repository, type Role } from '@pallet/db';
 import type { CoreContext } from '../context/core-context';
 import { Forbidden, NotFound, Unauthorized } from '../errors/domain-errors';
 import type { Actor, Scope } from './actor';
@@ -45,6 +45,48 @@ function tokenAllows(scopes: Scope[], need: Need): boolean {
   return scopes.some((s) => SCOPE_ALLOWS[s]?.includes(need));
 }
 
+interface OrgAccess {
+  org: Org;
+  /** the user actor's membership role in the org (null for other actors, or no membership) */
+  role: Role | null;
+}
+
+/** The columns of Org, read under an `org.` prefix beside another table's row (authorize.int.test.ts keeps it whole). */
+const ORG_COLUMNS = Prisma.sql`o."id" AS "org.id", o."slug" AS "org.slug", o."name" AS "org.name",
+  o."createdAt" AS "org.createdAt", o."updatedAt" AS "org.updatedAt"`;
+type OrgColumns = {
+  'org.id': string;
+  'org.slug': string;
+  'org.name': string;
+  'org.createdAt': Date;
+  'org.updatedAt': Date;
+};
+
+function orgOf(row: OrgColumns): Org {
+  return {
+    id: row['org.id'],
+    slug: row['org.slug'],
+    name: row['org.name'],
+    createdAt: row['org.createdAt'],
+    updatedAt: row['org.updatedAt'],
+  };
+}
+
+/** Whether the actor may do `need` in an org it has been found in (NotFound when it is not a member). */
+function checkOrgNeed(actor: Actor, { org, role }: OrgAccess, need: Need): void {
+  if (actor.kind === 'anonymous') throw new Unauthorized();
+  if (actor.kind === 'system') return;
+  if (actor.kind === 'token') {
+    if (actor.orgId !== org.id) throw new NotFound('org');
+    // Repo-limited tokens may read the org but never administer it.
+    if (need === 'admin' && actor.repositoryIds.length > 0) throw new Forbidden();
+    if (!tokenAllows(actor.scopes, need)) throw new Forbidden();
+    return;
+  }
+  if (!role) throw new NotFound('org');
+  if (!ROLE_ALLOWS[role].includes(need)) throw new Forbidden();
+}
+
 /** Resolves an org the actor belongs to; NotFound for unknown orgs and orgs of others. */
 export async function authorizeOrg(
   ctx: CoreContext,
@@ -53,22 +95,17 @@ export async function authorizeOrg(
   need: Need,
 ): Promise<Org> {
   if (actor.kind === 'anonymous') throw new Unauthorized();
-  const org = await ctx.db.org.findUnique({ where: { slug: orgSlug } });
-  if (!org) throw new NotFound('org');
-  if (actor.kind === 'system') return org;
-  if (actor.kind === 'token') {
-    if (actor.orgId !== org.id) throw new NotFound('org');
-    // Repo-limited tokens may read the org but never administer it.
-    if (need === 'admin' && actor.repositoryIds.length > 0) throw new Forbidden();
-    if (!tokenAllows(actor.scopes, need)) throw new Forbidden();
-    return org;
-  }
-  const membership = await ctx.db.membership.findUnique({
-    where: { orgId_userId: { orgId: org.id, userId: actor.userId } },
-  });
-  if (!membership) throw new NotFound('org');
-  if (!ROLE_ALLOWS[membership.role].includes(need)) throw new Forbidden();
-  return org;
+  // The org and the user's membership in one round trip.
+  const rows = await ctx.db.$queryRaw<(OrgColumns & { role: Role | null })[]>`
+    SELECT ${ORG_COLUMNS}, m."role"::text AS "role"
+    FROM "Org" o
+    LEFT JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = ${actingUser(actor)}
+    WHERE o."slug" = ${orgSlug}`;
+  const row = rows[0];
+  if (!row) throw new NotFound('org');
+  const access = { org: orgOf(row), role: row.role };
+  checkOrgNeed(actor, access, need);
+  return access.org;
 }
 
 /** Resolves a repository within an authorized org; repo-limited tokens see only their repositories. */
@@ -79,12 +116,24 @@ export async function authorizeRepository(
   repoSlug: string,
   need: Need,
 ): Promise<{ org: Org; repository: Repository }> {
+  if (actor.kind === 'anonymous') throw new Unauthorized();
+  // The org, the user's membership and the repository in one round trip (an upload makes this check
+  // twice: before its body is read and before it is recorded).
+  const rows = await ctx.db.$queryRaw<(Repository & OrgColumns & { 'org.role': Role | null })[]>`
+    SELECT r.*, ${ORG_COLUMNS}, m."role"::text AS "org.role"
+    FROM "Org" o
+    LEFT JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = ${actingUser(actor)}
+    LEFT JOIN "Repository" r ON r."orgId" = o."id" AND r."slug" = ${repoSlug}
+    WHERE o."slug" = ${orgSlug}`;
+  const row = rows[0];
+  if (!row) throw new NotFound('org');
+  const access = { org: orgOf(row), role: row['org.role'] };
   // Check the org first without the need, so that a missing repo answers 404 before a scope answers 403.
-  const org = await authorizeOrg(ctx, actor, orgSlug, 'read');
-  const repository = await ctx.db.repository.findUnique({
-    where: { orgId_slug: { orgId: org.id, slug: repoSlug } },
-  });
-  if (!repository) throw new NotFound('repository');
+  checkOrgNeed(actor, access, 'read');
+  if (row.id === null) throw new NotFound('repository');
+  const repository = Object.fromEntries(
+    Object.entries(row).filter(([column]) => !column.startsWith('org.')),
+  ) as unknown as Repository;
   if (
     actor.kind === 'token' &&
     actor.repositoryIds.length > 0 &&
@@ -92,8 +141,13 @@ export async function authorizeRepository(
   ) {
     throw new NotFound('repository');
   }
-  if (need !== 'read') await authorizeOrg(ctx, actor, orgSlug, need);
-  return { org, repository };
+  if (need !== 'read') checkOrgNeed(actor, access, need);
+  return { org: access.org, repository };
+}
+
+/** Only a user's own membership counts (a token carries its creator's role in its scopes). */
+function actingUser(actor: Actor): string | null {
+  return actor.kind === 'user' ? actor.userId : null;
 }
 
 /** Whether the actor may download from a private repository (any read-capable credential of its org). */

@@ -28,24 +28,17 @@ export async function claimFileName(
     withDigestDirectory(canonical, uploadSha256),
   ];
   for (const filename of candidates) {
-    // ON CONFLICT DO NOTHING, then read: of two uploads racing for a name, one wins and one moves on.
-    await tx.packageFileName.createMany({
-      data: [{ ...where, filename, uploadSha256 }],
-      skipDuplicates: true,
-    });
-    const claim = await tx.packageFileName.findUniqueOrThrow({
-      where: { repositoryId_scope_filename: { ...where, filename } },
-    });
-    if (claim.uploadSha256 === uploadSha256) {
-      // The name is a package's current one again (an overwrite back to these bytes).
-      if (claim.supersededAt) {
-        await tx.packageFileName.update({
-          where: { repositoryId_scope_filename: { ...where, filename } },
-          data: { supersededAt: null },
-        });
-      }
-      return filename;
-    }
+    // One statement claims a free name or reads who holds it (of two uploads racing for a name, one wins
+    // and one moves on); a name held by these same bytes is a package's current one again (an overwrite
+    // back to these bytes), so it is no longer superseded.
+    const claims = await tx.$queryRaw<{ uploadSha256: string }[]>`
+      INSERT INTO "PackageFileName" ("repositoryId", "scope", "filename", "uploadSha256", "createdAt")
+      VALUES (${where.repositoryId}, ${where.scope}, ${filename}, ${uploadSha256}, now() AT TIME ZONE 'UTC')
+      ON CONFLICT ("repositoryId", "scope", "filename") DO UPDATE SET "supersededAt" =
+        CASE WHEN "PackageFileName"."uploadSha256" = EXCLUDED."uploadSha256" THEN NULL
+             ELSE "PackageFileName"."supersededAt" END
+      RETURNING "uploadSha256"`;
+    if (claims[0]?.uploadSha256 === uploadSha256) return filename;
   }
   throw new Conflict('No free download name is left for this package file.', 'file_name_taken');
 }

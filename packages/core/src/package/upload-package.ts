@@ -162,6 +162,7 @@ export async function uploadPackage(
       const recorded = await recordBlob(tx, staged);
       const blob = recorded.blob;
       blobCreated = recorded.created;
+      // The rows an answer shows are at hand (the blob, the distribution): no relation is read again.
       const live = await tx.package.findFirst({
         where: {
           distributionId: distribution.id,
@@ -170,11 +171,10 @@ export async function uploadPackage(
           architecture: id.architecture,
           status: { not: 'REMOVED' },
         },
-        include: { blob: true, distribution: true },
       });
       assertNotFrozen(distribution, 'an upload');
       if (live && live.blobId === blob.id && live.status !== 'DELETING') {
-        return { created: false, pkg: live };
+        return { created: false, pkg: { ...live, blob, distribution } };
       }
       if (live && live.status !== 'DELETING' && !fields.data.overwrite) {
         throw new Conflict(
@@ -208,12 +208,8 @@ export async function uploadPackage(
         uploadedBy: actor.kind === 'user' ? actor.email : actor.kind === 'token' ? actor.name : null,
         publishedAt: null,
       };
-      const pkg = existing
-        ? await tx.package.update({
-            where: { id: existing.id },
-            data,
-            include: { blob: true, distribution: true },
-          })
+      const row = existing
+        ? await tx.package.update({ where: { id: existing.id }, data })
         : await tx.package.create({
             data: {
               ...data,
@@ -223,8 +219,8 @@ export async function uploadPackage(
               version: id.version,
               architecture: id.architecture,
             },
-            include: { blob: true, distribution: true },
           });
+      const pkg = { ...row, blob, distribution };
       await recordAuditEvent(tx, {
         orgId: org.id,
         actor,

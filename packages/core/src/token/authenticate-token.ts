@@ -3,6 +3,8 @@
 // effect on the next request: a token never does more than its creator may do now, and a token whose
 // creator left the org is dead. Failed checks are counted per source; over the limit, failing answers
 // turn into 429 while valid tokens from the same source keep working.
+
+import type { Role } from '@pallet/db';
 import type { Actor, Scope } from '../auth/actor';
 import { scopesWithinRole } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
@@ -13,17 +15,33 @@ import { hashTokenSecret, looksLikeToken } from './token-secret';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+interface TokenRow {
+  id: string;
+  orgId: string;
+  name: string;
+  displayPrefix: string;
+  scopes: string[];
+  repositoryIds: string[];
+  createdById: string | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  /** the creator's current role in the token's org (null: the creator left it) */
+  creatorRole: Role | null;
+}
+
+/** The token and its creator's membership in one round trip (every API request pays it). */
 async function findLiveToken(ctx: CoreContext, secret: string) {
   if (!looksLikeToken(secret)) return null;
-  const token = await ctx.db.apiToken.findUnique({ where: { tokenHash: hashTokenSecret(secret) } });
+  const rows = await ctx.db.$queryRaw<TokenRow[]>`
+    SELECT t."id", t."orgId", t."name", t."displayPrefix", t."scopes", t."repositoryIds", t."createdById",
+           t."expiresAt", t."lastUsedAt", t."revokedAt", m."role"::text AS "creatorRole"
+    FROM "ApiToken" t
+    LEFT JOIN "Membership" m ON m."orgId" = t."orgId" AND m."userId" = t."createdById"
+    WHERE t."tokenHash" = ${hashTokenSecret(secret)}`;
+  const token = rows[0];
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= new Date())) return null;
-  const creator = token.createdById
-    ? await ctx.db.membership.findUnique({
-        where: { orgId_userId: { orgId: token.orgId, userId: token.createdById } },
-        select: { role: true },
-      })
-    : null;
-  return creator ? { token, creatorRole: creator.role } : null;
+  return token.creatorRole ? { token, creatorRole: token.creatorRole } : null;
 }
 
 export async function authenticateToken(ctx: CoreContext, secret: string, ip?: string): Promise<Actor> {
