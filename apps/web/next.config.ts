@@ -1,23 +1,14 @@
 // Next.js configuration: workspace packages are TypeScript sources; native and driver modules stay external.
 import { loadMaxJsonBytes } from '@pallet/config';
 import type { NextConfig } from 'next';
+import { HSTS_HEADER, SECURITY_HEADERS } from './src/lib/security-headers';
 
-const securityHeaders = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
-  {
-    key: 'Content-Security-Policy',
-    value:
-      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-  },
-];
+const securityHeaders = SECURITY_HEADERS;
 
 // next-auth (v4) reads its public URL from NEXTAUTH_URL; derive it from APP_URL as packages/config does.
 const appUrl = (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
 process.env.NEXTAUTH_URL ??= `${appUrl}/api/auth`;
-const hsts = { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' };
+const hsts = HSTS_HEADER;
 
 const config: NextConfig = {
   // Parallel builds (several checkouts or test runs) can use separate output folders.

@@ -1,8 +1,9 @@
-// Starts the built web app (apps/web/server.ts) and the worker against a test instance, like `npm start` does.
+// Starts the built web app (the front process, apps/web/src/front) and the worker against a test instance, like `npm start` does.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { webProcess } from '../../scripts/lib/supervise.mjs';
 import { createTestInstance, type TestInstance } from '../../test/instance';
 import { type E2eStorage, e2eStorageKind, startE2eStorage } from './storage';
 
@@ -81,11 +82,13 @@ export async function startPallet(
     NODE_ENV: 'production',
     ...extraEnv,
   };
-  // The web app's own server (apps/web/server.ts): /dl outside Next.js, everything else through it.
+  // The web process as `npm start` runs it: the front (dist/front.mjs, plain node) answers /dl and
+  // uploads itself and starts Next.js as its child for everything else.
+  const webSpec = webProcess();
   const web = startChild(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['server.ts'],
-    join(ROOT, 'apps/web'),
+    webSpec.command,
+    webSpec.args,
+    webSpec.cwd,
     { PALLET_LISTEN_HOST: '127.0.0.1', ...env },
     join(instance.dir, 'web.log'),
   );

@@ -20,4 +20,7 @@ export function supervise(
   opts?: { log?: (line: string) => void; graceMs?: number; restartDelayMs?: number },
 ): Supervisor;
 
+/** The web process (the front bundle under node; it starts Next.js itself). */
+export function webProcess(env?: NodeJS.ProcessEnv, stdio?: StdioOptions): ProcessSpec;
+
 export function palletProcesses(env?: NodeJS.ProcessEnv, stdio?: StdioOptions): ProcessSpec[];

@@ -95,17 +95,26 @@ export function supervise(specs, opts = {}) {
   };
 }
 
-/** Pallet's processes on one machine: the web server (apps/web/server.ts) and the worker, node + tsx. */
+/**
+ * The web process: the front (apps/web/dist/front.mjs, bundled by the web app's build) under plain node,
+ * which starts Next.js as its own child. A small young generation keeps the front lean while it streams
+ * uploads (V8's default semi-spaces grow to 16 MiB each).
+ */
+export function webProcess(env = process.env, stdio = 'inherit') {
+  return {
+    name: 'web',
+    command: process.execPath,
+    args: ['--max-semi-space-size=1', 'dist/front.mjs'],
+    cwd: join(ROOT, 'apps', 'web'),
+    env,
+    stdio,
+  };
+}
+
+/** Pallet's processes on one machine: the web process (front + its Next.js child) and the worker (tsx). */
 export function palletProcesses(env = process.env, stdio = 'inherit') {
   return [
-    {
-      name: 'web',
-      command: process.execPath,
-      args: ['--import', 'tsx', 'server.ts'],
-      cwd: join(ROOT, 'apps', 'web'),
-      env,
-      stdio,
-    },
+    webProcess(env, stdio),
     {
       name: 'worker',
       command: process.execPath,

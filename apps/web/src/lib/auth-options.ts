@@ -8,19 +8,13 @@ import type { Provider } from 'next-auth/providers/index';
 import { ipFromHeaders } from './client-ip';
 import { getCore } from './core';
 import { safeCallbackPath } from './safe-redirect';
+import { sessionCookieName, usesSecureCookies } from './session-cookie';
+
+export { sessionCookieName, usesSecureCookies };
 
 /** A session lasts 8 hours; the cookie is re-issued (sliding) whenever the dashboard reads the session. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 const SESSION_UPDATE_AGE_SECONDS = 15 * 60;
-
-export function usesSecureCookies(): boolean {
-  return getCore().config.appUrl.startsWith('https://');
-}
-
-/** The cookie next-auth keeps the session JWT in (read by lib/auth.ts for API calls). */
-export function sessionCookieName(): string {
-  return `${usesSecureCookies() ? '__Secure-' : ''}next-auth.session-token`;
-}
 
 /** next-auth hands authorize() the request headers as a plain object. */
 function headerIp(headers: Record<string, unknown> | undefined): string | undefined {

@@ -2,9 +2,9 @@
 // for package clients), the dashboard's session cookie (API calls only, with a CSRF check), or anonymous.
 import { type Actor, authenticateToken, Forbidden, Unauthorized } from '@pallet/core';
 import { decode } from 'next-auth/jwt';
-import { sessionCookieName } from './auth-options';
 import { clientIp } from './client-ip';
 import { getCore } from './core';
+import { sessionCookieName } from './session-cookie';
 
 export { clientIp, ipFromHeaders } from './client-ip';
 

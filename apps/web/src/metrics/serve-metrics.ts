@@ -1,5 +1,5 @@
-// GET /metrics, answered by server.ts outside Next.js (cheap to scrape): Prometheus text of this web
-// process, the job queues and the workers (see core's metrics-relay). With PALLET_METRICS_TOKEN set,
+// GET /metrics, answered by the front process outside Next.js (cheap to scrape): Prometheus text of this
+// web process (the front and its Next.js child), the job queues and the workers (see core's metrics-relay). With PALLET_METRICS_TOKEN set,
 // only `Authorization: Bearer <that token>` gets an answer.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,6 +19,8 @@ export async function serveMetrics(
   core: CoreContext,
   req: IncomingMessage,
   res: ServerResponse,
+  /** More registries of this web process (the front's Next.js child), as getMetricsAsJSON() gives them. */
+  extra?: () => Promise<unknown[]>,
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     answer(res, 405, 'method_not_allowed', 'Use GET.', { allow: 'GET, HEAD' });
@@ -34,7 +36,7 @@ export async function serveMetrics(
     }
   }
   try {
-    const { contentType, body } = await renderMetrics(core);
+    const { contentType, body } = await renderMetrics(core, extra);
     res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch (err) {

@@ -64,8 +64,14 @@ async function workerSnapshots(ctx: CoreContext): Promise<Snapshot[]> {
   return values.filter((v): v is string => !!v).map((v) => JSON.parse(v) as Snapshot);
 }
 
-/** Web: the Prometheus text of this process, the queues and every live worker. */
-export async function renderMetrics(ctx: CoreContext): Promise<{ contentType: string; body: string }> {
+/**
+ * Web: the Prometheus text of this process, the queues and every live worker. `extra` adds registries
+ * of this web process kept elsewhere (the front's Next.js child), summed with its own series.
+ */
+export async function renderMetrics(
+  ctx: CoreContext,
+  extra?: () => Promise<unknown[]>,
+): Promise<{ contentType: string; body: string }> {
   const own = palletMetrics('web');
   own.queueJobs.reset();
   await Promise.all(
@@ -74,7 +80,8 @@ export async function renderMetrics(ctx: CoreContext): Promise<{ contentType: st
       for (const state of QUEUE_STATES) own.queueJobs.set({ queue: name, state }, counts[state] ?? 0);
     }),
   );
-  const all = [await own.registry.getMetricsAsJSON(), ...(await workerSnapshots(ctx))];
+  const others = extra ? ((await extra().catch(() => [])) as Snapshot[]) : [];
+  const all = [await own.registry.getMetricsAsJSON(), ...others, ...(await workerSnapshots(ctx))];
   const registry = AggregatorRegistry.aggregate(all);
   return { contentType: registry.contentType, body: await registry.metrics() };
 }
