@@ -1,4 +1,4 @@
-// The origin's own /dl path (apps/web/server.ts, outside Next.js) through HTTP: Content-Length on GET
+// The origin's own /dl path (the front process, outside Next.js) through HTTP: Content-Length on GET
 // and HEAD for pool, index and by-hash files (from memory and streamed), ranges, validators, private
 // repositories, a revoked token refused on the very next request, a new publication and a deletion
 // visible at once after the switch although everything was cached, and the edge's auth hook.

@@ -1,4 +1,4 @@
-// The first check of every request the web process receives (apps/web/server.ts calls it before /dl,
+// The first check of every request the web process receives (the front, src/front/main.ts, calls it before /dl,
 // the edge hook or Next.js see the request): a target with a malformed percent-escape or a NUL anywhere
 // in its path or query is answered 400 in the contract's shape here. Next.js itself would answer such
 // paths with a bare 500 before any route handler runs, and pages would hand the NUL to the database.

@@ -1,6 +1,6 @@
-// Prometheus metrics of one process (web or worker), in one registry kept on globalThis: the web
-// process loads core twice (its own server.ts, and the copy bundled into Next.js route handlers), and
-// both must count into the same registry. prom-client itself is a server-external package for Next.js.
+// Prometheus metrics of one process (web or worker), in one registry kept on globalThis: the web's
+// Next.js child may evaluate core more than once (route bundles), and every copy must count into the
+// same registry (which the child hands to the front process for /metrics). prom-client itself is a server-external package for Next.js.
 import type { Storage } from '@pallet/storage';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
