@@ -8,10 +8,13 @@
 // Given the previous publication's indexes (`base`), a publication that only adds packages appends
 // their stanzas to each index and a gzip member to each Packages.gz (a gzip file may hold several
 // members, read as one stream by zlib and so by apt), and reuses unchanged indexes with their
-// digests, instead of rebuilding and recompressing every index from all rows.
+// digests, instead of rebuilding and recompressing every index from all rows. The digests of an
+// appended index come from running hash states over the bytes before (digest-state.ts), so hashing too
+// costs what was added, not the whole index.
 import { buildReleaseFile, compressIndex, gzipIndex } from '@pallet/deb';
 import { clearsignText, detachSign } from '@pallet/openpgp';
 import { timeSigning } from '../metrics/pallet-metrics';
+import { DigestState } from './digest-state';
 import { type Digests, digestsOf, type PublicationFileSpec } from './publication-file';
 
 export interface DebIndexRow {
@@ -25,6 +28,9 @@ export interface DebIndexBase {
   gz: Uint8Array;
   plainDigests: Digests;
   gzDigests: Digests;
+  /** hash states over `plain` and `gz`, when known: appending extends them */
+  plainState?: DigestState;
+  gzState?: DigestState;
 }
 
 export interface DebPublicationInput {
@@ -44,6 +50,8 @@ export interface DebPublicationInput {
   /** Packages.xz too. Off by default: at a speed that keeps publishing fast (preset 1) xz saves next to
    * nothing over gzip on Packages text, and it is most of a large publication's time (see bench/). */
   withXz?: boolean;
+  /** Called with the indexes built (without .xz), which a later publication may take as its `base`. */
+  indexesBuilt?(indexes: Map<string, DebIndexBase>): void;
 }
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -54,7 +62,13 @@ interface IndexVariant {
   bytes: Uint8Array;
   type: string;
   digests?: Digests;
+  state?: DigestState;
 }
+
+const withState = (v: IndexVariant): IndexVariant => {
+  const state = v.state ?? DigestState.of(v.bytes);
+  return { ...v, state, digests: v.digests ?? state.digests() };
+};
 
 /** The `component/binary-arch` directories: every component, each architecture and `all`. */
 export function debIndexDirs(input: {
@@ -101,20 +115,29 @@ async function buildIndex(input: DebPublicationInput, dir: string): Promise<Inde
   if (base) {
     if (stanzas.length === 0) {
       return [
-        { name: 'Packages', bytes: base.plain, type: TEXT, digests: base.plainDigests },
-        { name: 'Packages.gz', bytes: base.gz, type: GZIP, digests: base.gzDigests },
+        {
+          name: 'Packages',
+          bytes: base.plain,
+          type: TEXT,
+          digests: base.plainDigests,
+          state: base.plainState,
+        },
+        { name: 'Packages.gz', bytes: base.gz, type: GZIP, digests: base.gzDigests, state: base.gzState },
       ];
     }
     const added = Buffer.from(`${base.plain.length ? '\n' : ''}${stanzas.join('\n\n')}\n`, 'utf8');
     const plain = Buffer.concat([base.plain, added]);
     // Each member compresses on its own, so a long run of small ones costs size: start afresh now and then.
-    const gz =
-      countGzipMembers(base.gz) < MAX_GZIP_MEMBERS
-        ? Buffer.concat([base.gz, await gzipIndex(added)])
-        : await gzipIndex(plain);
+    const member = countGzipMembers(base.gz) < MAX_GZIP_MEMBERS ? await gzipIndex(added) : null;
+    const gz = member ? Buffer.concat([base.gz, member]) : await gzipIndex(plain);
     return [
-      { name: 'Packages', bytes: plain, type: TEXT },
-      { name: 'Packages.gz', bytes: gz, type: GZIP },
+      { name: 'Packages', bytes: plain, type: TEXT, state: base.plainState?.extend(added) },
+      {
+        name: 'Packages.gz',
+        bytes: gz,
+        type: GZIP,
+        state: member ? base.gzState?.extend(member) : undefined,
+      },
     ];
   }
   const plain = Buffer.from(stanzas.length ? `${stanzas.join('\n\n')}\n` : '', 'utf8');
@@ -141,7 +164,27 @@ export async function buildDebPublication(input: DebPublicationInput): Promise<P
   const listed: (Digests & { path: string })[] = [];
   // Compress every (component, arch) index at once: zlib and liblzma run on libuv's thread pool, so the
   // big Packages files of a large distribution use every core.
-  const built = await Promise.all(dirs.map(async (dir) => ({ dir, variants: await buildIndex(input, dir) })));
+  const built = await Promise.all(
+    dirs.map(async (dir) => {
+      const variants = await buildIndex(input, dir);
+      return { dir, variants: input.withXz ? variants : variants.map(withState) };
+    }),
+  );
+  if (!input.withXz && input.indexesBuilt) {
+    const indexes = new Map<string, DebIndexBase>();
+    for (const { dir, variants } of built) {
+      const [plain, gz] = variants as [IndexVariant, IndexVariant];
+      indexes.set(dir, {
+        plain: plain.bytes,
+        gz: gz.bytes,
+        plainDigests: plain.digests!,
+        gzDigests: gz.digests!,
+        plainState: plain.state,
+        gzState: gz.state,
+      });
+    }
+    input.indexesBuilt(indexes);
+  }
   for (const { dir, variants } of built) {
     for (const { name, bytes, type, digests } of variants) {
       const d = digests ?? digestsOf(bytes);

@@ -1,15 +1,16 @@
 // The current publication's Packages and Packages.gz of every component/architecture, with the
 // digests its Release lists, so that a publication which only adds packages appends to them
-// (build-deb-publication.ts) instead of reading every row and recompressing every index.
-import { createHash } from 'node:crypto';
+// (build-deb-publication.ts) instead of reading every row and recompressing every index. When this
+// process built that publication, its indexes come from memory (deb-index-cache.ts), checked against
+// the digests of the files the publication lists; otherwise from storage, checked against its Release.
 import { getField, parseDeb822Stanza } from '@pallet/deb';
 import type { CoreContext } from '../context/core-context';
 import type { DebIndexBase } from './build-deb-publication';
+import { recallDebIndexes } from './deb-index-cache';
+import { DigestState } from './digest-state';
 import type { Digests } from './publication-file';
 
 type Tx = Parameters<Parameters<CoreContext['db']['$transaction']>[0]>[0];
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 async function readObject(ctx: CoreContext, key: string): Promise<Buffer | null> {
   const obj = await ctx.storage.get(key);
@@ -59,6 +60,8 @@ export async function loadDebIndexBase(
     select: { path: true, storageKey: true, sha256: true },
   });
   const byPath = new Map(files.map((f) => [f.path.slice(dists.length), f]));
+  const cached = recallDebIndexes(publicationId);
+  if (cached && matchesFiles(cached, byPath) && needed.every((d) => cached.has(d))) return new Map(cached);
   const releaseFile = byPath.get('Release');
   const releaseBytes = releaseFile && (await readObject(ctx, releaseFile.storageKey));
   if (!releaseBytes) return null;
@@ -81,15 +84,35 @@ export async function loadDebIndexBase(
       readObject(ctx, gzFile.storageKey),
     ]);
     if (!plain || !gz || plain.length !== plainDigests.size || gz.length !== gzDigests.size) return null;
+    const plainState = DigestState.of(plain);
+    const gzState = DigestState.of(gz);
     // Bytes changed in storage must not be appended to and signed anew: rebuild from rows instead.
-    if (sha256(plain) !== plainDigests.sha256 || sha256(gz) !== gzDigests.sha256) {
+    if (!sameDigests(plainState.digests(), plainDigests) || !sameDigests(gzState.digests(), gzDigests)) {
       ctx.log.warn(
         { publicationId, dir },
         'stored index does not match its Release digest; rebuilding from rows',
       );
       return null;
     }
-    base.set(dir, { plain, gz, plainDigests, gzDigests });
+    base.set(dir, { plain, gz, plainDigests, gzDigests, plainState, gzState });
   }
   return base;
+}
+
+const sameDigests = (a: Digests, b: Digests) =>
+  a.md5 === b.md5 && a.sha256 === b.sha256 && a.sha512 === b.sha512 && a.size === b.size;
+
+/** The remembered indexes are exactly the publication's: the same directories, each file's sha256. */
+function matchesFiles(
+  indexes: ReadonlyMap<string, DebIndexBase>,
+  byPath: ReadonlyMap<string, { sha256: string }>,
+): boolean {
+  const dirs = [...byPath.keys()].filter((p) => /^.+\/binary-[^/]+\/Packages$/.test(p));
+  if (dirs.length !== indexes.size || [...byPath.keys()].some((p) => p.endsWith('.xz'))) return false;
+  for (const [dir, i] of indexes) {
+    if (byPath.get(`${dir}/Packages`)?.sha256 !== i.plainDigests.sha256) return false;
+    if (byPath.get(`${dir}/Packages.gz`)?.sha256 !== i.gzDigests.sha256) return false;
+    if (!i.plainState || !i.gzState) return false;
+  }
+  return true;
 }

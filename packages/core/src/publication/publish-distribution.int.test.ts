@@ -1,6 +1,7 @@
 // Publication against the real database and storage: bursts coalesce, one publication per distribution
 // runs at a time, indexes come from rows, by-hash copies exist, Date increases, deletions disappear.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { stageUpload } from '../package/stage-upload';
 import { uploadPackage } from '../package/upload-package';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
+import { forgetDebIndexes } from './deb-index-cache';
 import { listedBy } from './package-listing';
 import { publishDistribution } from './publish-distribution';
 import { publishDistributionNow } from './publish-distribution-now';
@@ -47,6 +49,30 @@ async function add(name: string, version: string, arch: string, distribution = '
   const { package: pkg } = await uploadPackage(ctx, actor, 'pub', 'repo', staged, { distribution });
   await ingestPackage(ctx, pkg.id);
   return pkg;
+}
+
+/** Every index the Release lists has, in storage, the size, MD5, SHA256 and SHA512 the Release gives. */
+async function expectReleaseDigestsOfStoredFiles(text: (path: string) => Promise<Buffer>) {
+  const release = (await text('Release')).toString();
+  let checked = 0;
+  for (const [field, algorithm] of [
+    ['MD5Sum', 'md5'],
+    ['SHA256', 'sha256'],
+    ['SHA512', 'sha512'],
+  ] as const) {
+    const list = new RegExp(`^${field}:\\n((?: .+\\n)+)`, 'm').exec(release)![1]!;
+    for (const line of list.trim().split('\n')) {
+      const [hex, size, path] = line.trim().split(/\s+/) as [string, string, string];
+      const bytes = await text(path);
+      expect({ path, size: bytes.length, hex: createHash(algorithm).update(bytes).digest('hex') }).toEqual({
+        path,
+        size: Number(size),
+        hex,
+      });
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(0);
 }
 
 const releaseDate = (text: string) => Date.parse(/^Date: (.+)$/m.exec(text)![1]!.replace(' UTC', ' GMT'));
@@ -215,11 +241,23 @@ describe('publishDistribution', () => {
     expect((await file('main/binary-arm64/Packages.gz')).storageKey).toBe(arm64Before);
     const release = (await text('Release')).toString();
     expect(release).toContain(` ${(await file('main/binary-amd64/Packages.gz')).sha256} `);
+    await expectReleaseDigestsOfStoredFiles(text);
+
+    // Again from memory (this process built the current publication), then as a worker that did not.
+    await add('bbb', '1.0', 'amd64', 'debian/trixie');
+    expect((await publishDistributionNow(ctx, trixie)).packageCount).toBe(4);
+    forgetDebIndexes();
+    await add('ccc', '1.0', 'all', 'debian/trixie');
+    expect((await publishDistributionNow(ctx, trixie)).packageCount).toBe(5);
+    expect(await names()).toEqual(['mid', 'zeta', 'aaa', 'bbb', 'ccc']);
+    const last = await text('main/binary-amd64/Packages');
+    expect(gunzipSync(await text('main/binary-amd64/Packages.gz')).equals(last)).toBe(true);
+    await expectReleaseDigestsOfStoredFiles(text);
 
     await deletePackage(ctx, actor, 'pub', 'repo', zeta.id);
     const rebuilt = await publishDistributionNow(ctx, trixie);
-    expect(rebuilt.packageCount).toBe(2);
-    expect(await names()).toEqual(['aaa', 'mid']);
+    expect(rebuilt.packageCount).toBe(4);
+    expect(await names()).toEqual(['aaa', 'bbb', 'ccc', 'mid']);
     expect(
       gunzipSync(await text('main/binary-amd64/Packages.gz')).equals(
         await text('main/binary-amd64/Packages'),
@@ -242,6 +280,8 @@ describe('publishDistribution', () => {
     });
     const path = join(ctx.config.storage, stored.storageKey);
     writeFileSync(path, readFileSync(path, 'utf8').replace('Package: zz-tool', 'Package: zz-evil'));
+    // A worker that did not build the publication reads its indexes from storage.
+    forgetDebIndexes();
 
     await add('aa-tool', '1.0', 'amd64', 'debian/sid');
     expect((await publishDistributionNow(ctx, sid)).packageCount).toBe(2);

@@ -13,8 +13,9 @@ import { loadSigningKeys } from '../signing-key/load-signing-keys';
 import { logPublication } from '../transparency-log/log-publication';
 import { emitWebhookEvent } from '../webhook/emit-webhook-event';
 import { emitPackagesPublished } from '../webhook/package-events';
-import { buildDebPublication, debIndexDirs } from './build-deb-publication';
+import { buildDebPublication, type DebIndexBase, debIndexDirs } from './build-deb-publication';
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
+import { rememberDebIndexes } from './deb-index-cache';
 import { loadDebIndexBase } from './load-deb-index-base';
 import { loadRpmRepodataBase } from './load-rpm-repodata-base';
 import { recordListings } from './package-listing';
@@ -92,6 +93,7 @@ export async function publishDistribution(
       const packageCount = base ? base.publishedCount + rows.length : rows.length;
       const keys = await loadSigningKeys(ctx, dist.repositoryId);
       const repo = dist.repository;
+      let debIndexes: Map<string, DebIndexBase> | undefined;
       const files =
         dist.format === 'DEB'
           ? await buildDebPublication({
@@ -111,6 +113,9 @@ export async function publishDistribution(
               validUntil: validUntilFor(ctx.config, dist.validDays, date),
               signingKeys: keys,
               withXz: ctx.config.debXz,
+              indexesBuilt: (indexes) => {
+                debIndexes = indexes;
+              },
             })
           : await buildRpmPublication({
               base: rpmBase?.base,
@@ -202,6 +207,9 @@ export async function publishDistribution(
         publicationId: publication.id,
         keyFingerprints: keys.map((k) => k.fingerprint),
       });
+      // Kept for the next publication, under this one's id: should this transaction not commit, the id
+      // never becomes current and the entry is never used.
+      if (debIndexes) rememberDebIndexes(distributionId, publication.id, debIndexes);
       return { skipped: false, publicationId: publication.id, packageCount };
     },
     { timeout: LOCK_TIMEOUT_MS, maxWait: LOCK_TIMEOUT_MS },
