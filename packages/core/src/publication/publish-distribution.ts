@@ -129,12 +129,16 @@ export async function publishDistribution(
       // Shared with every other publication, exclusive to garbage collection: content-addressed objects
       // are reused when already stored, and collection must not delete one between our check and commit.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${GC_LOCK[0]}::int4, ${GC_LOCK[1]}::int4)`;
-      // by-hash entries share their index's bytes: store (and hash) each distinct buffer once.
-      const stored = new Map<Uint8Array, Awaited<ReturnType<typeof storeContentAddressed>>>();
-      for (const f of files) {
-        if (!stored.has(f.bytes))
-          stored.set(f.bytes, await storeContentAddressed(ctx, f.bytes, f.contentType, f.sha256));
-      }
+      // by-hash entries share their index's bytes: store (and hash) each distinct buffer once, all at once
+      // (each write waits for its fsync; nothing is visible before the switch below).
+      const distinct = new Map(files.map((f) => [f.bytes, f]));
+      const stored = new Map(
+        await Promise.all(
+          [...distinct.values()].map(
+            async (f) => [f.bytes, await storeContentAddressed(ctx, f.bytes, f.contentType, f.sha256)] as const,
+          ),
+        ),
+      );
       const top = files.find((f) => f.path.endsWith('/InRelease') || f.path === 'repodata/repomd.xml');
       const publication = await tx.publication.create({
         data: {
