@@ -135,7 +135,8 @@ export async function publishDistribution(
       const stored = new Map(
         await Promise.all(
           [...distinct.values()].map(
-            async (f) => [f.bytes, await storeContentAddressed(ctx, f.bytes, f.contentType, f.sha256)] as const,
+            async (f) =>
+              [f.bytes, await storeContentAddressed(ctx, f.bytes, f.contentType, f.sha256)] as const,
           ),
         ),
       );
