@@ -265,6 +265,23 @@ describe('appendRepodata', () => {
     const again = await openRepodataBase(byType(appended.files), 3);
     expect(again && repodataBaseLists(again, hrefs(['a', 'b+c', 'd']))).toBe(true);
     expect([base!.entryMemberCount, again!.entryMemberCount]).toEqual([1, 2]);
+    // Each output's `next` is what opening its files gives (the worker keeps it instead of reading them).
+    for (const [out, opened] of [
+      [first, base!],
+      [appended, again!],
+    ] as const) {
+      expect(out.next.count).toBe(opened.count);
+      expect(out.next.entryMemberCount).toBe(opened.entryMemberCount);
+      for (const doc of opened.docs) {
+        const mine = out.next.docs.find((d) => d.type === doc.type)!;
+        expect(mine.entries.equals(doc.entries)).toBe(true);
+        expect(mine.entryMembers.equals(doc.entryMembers)).toBe(true);
+      }
+    }
+    // Locations carried over from a checked base (no parse of the whole primary again).
+    expect(appended.next.locations).toBeDefined();
+    expect(repodataBaseLists(appended.next, hrefs(['d', 'a', 'b+c']))).toBe(true);
+    expect(repodataBaseLists(appended.next, hrefs(['d', 'a', 'a']))).toBe(false);
   });
 
   it('opens nothing in another layout or for another count', async () => {

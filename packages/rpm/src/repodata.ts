@@ -34,6 +34,8 @@ export interface RepodataFile {
 export interface Repodata {
   files: RepodataFile[];
   repomdXml: string;
+  /** these files opened as a base for the next appendRepodata (what openRepodataBase would return) */
+  next: RepodataBase;
 }
 
 const TYPES = ['primary', 'filelists', 'other'] as const;
@@ -73,17 +75,30 @@ function encodeParts(parts: string[]): Buffer {
 
 interface Document {
   type: DocType;
-  /** the gzip members, in order */
+  /** the gzip members: head, entry members, tail */
   members: Uint8Array[];
-  /** the uncompressed document, in order (hashed for the open-checksum) */
+  /** the uncompressed document, in order (hashed for the open-checksum): head, entries…, tail */
   open: Uint8Array[];
 }
 
-function assemble(docs: Document[], opts: Pick<RepodataInput, 'revision' | 'timestamp'>): Repodata {
+function assemble(
+  docs: Document[],
+  opts: Pick<RepodataInput, 'revision' | 'timestamp'>,
+  next: Pick<RepodataBase, 'count' | 'locations' | 'entryMemberCount'>,
+): Repodata {
   const files: RepodataFile[] = [];
+  const nextDocs: RepodataBase['docs'] = [];
   let data = '';
   for (const { type, members, open } of docs) {
     const bytes = Buffer.concat(members);
+    const head = members[0]?.byteLength ?? 0;
+    const tail = members[members.length - 1]?.byteLength ?? 0;
+    const entryParts = open.slice(1, -1);
+    nextDocs.push({
+      type,
+      entryMembers: bytes.subarray(head, bytes.byteLength - tail),
+      entries: entryParts.length === 1 ? Buffer.from(entryParts[0]!) : Buffer.concat(entryParts),
+    });
     const checksum = createHash('sha256').update(bytes).digest('hex');
     const openHash = createHash('sha256');
     let openSize = 0;
@@ -110,7 +125,7 @@ function assemble(docs: Document[], opts: Pick<RepodataInput, 'revision' | 'time
   const repomdXml =
     `${XML_DECL}<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="${NS_RPM}">\n` +
     `  <revision>${xmlText(opts.revision)}</revision>\n${data}</repomd>\n`;
-  return { files, repomdXml };
+  return { files, repomdXml, next: { ...next, docs: nextDocs } };
 }
 
 function sameCounts(opts: Pick<RepodataInput, DocType>): number {
@@ -127,7 +142,7 @@ export function buildRepodata(opts: RepodataInput): Repodata {
     const tail = Buffer.from(TAIL[type]);
     return { type, members: [gz(head), gz(body), TAIL_GZ[type]], open: [head, body, tail] };
   });
-  return assemble(docs, opts);
+  return assemble(docs, opts, { count, entryMemberCount: 1 });
 }
 
 /** The current repodata, opened for appendRepodata. */
@@ -136,6 +151,8 @@ export interface RepodataBase {
   docs: Array<{ type: DocType; entryMembers: Buffer; entries: Buffer }>;
   /** gzip members holding entries in the largest document (each append adds one) */
   entryMemberCount: number;
+  /** primary's location hrefs (as written, escaped) and how often each occurs; read when first needed */
+  locations?: Map<string, number>;
 }
 
 // The header zlib writes: deflate, no flags, no mtime, then any compression-level byte and Unix as the
@@ -195,27 +212,35 @@ export async function openRepodataBase(
  */
 export function repodataBaseLists(base: RepodataBase, locationHrefs: string[]): boolean {
   if (locationHrefs.length !== base.count) return false;
-  const primary = base.docs.find((d) => d.type === 'primary')?.entries.toString('utf8') ?? '';
-  const listed = new Map<string, number>();
-  const marker = '\n  <location href="';
-  let found = 0;
-  for (let at = primary.indexOf(marker); at >= 0; at = primary.indexOf(marker, at)) {
-    at += marker.length;
-    const end = primary.indexOf('"', at);
-    if (end < 0) return false;
-    const href = primary.slice(at, end);
-    listed.set(href, (listed.get(href) ?? 0) + 1);
-    found++;
-    at = end;
+  if (!base.locations) {
+    const primary = base.docs.find((d) => d.type === 'primary')?.entries.toString('utf8') ?? '';
+    base.locations = new Map();
+    addLocations(base.locations, primary);
   }
+  let found = 0;
+  for (const n of base.locations.values()) found += n;
   if (found !== base.count) return false;
+  const left = new Map(base.locations);
   for (const href of locationHrefs) {
     const key = xmlAttr(href);
-    const n = listed.get(key);
+    const n = left.get(key);
     if (!n) return false;
-    listed.set(key, n - 1);
+    left.set(key, n - 1);
   }
   return true;
+}
+
+const LOCATION = '\n  <location href="';
+
+function addLocations(into: Map<string, number>, primary: string): void {
+  for (let at = primary.indexOf(LOCATION); at >= 0; at = primary.indexOf(LOCATION, at)) {
+    at += LOCATION.length;
+    const end = primary.indexOf('"', at);
+    if (end < 0) return;
+    const href = primary.slice(at, end);
+    into.set(href, (into.get(href) ?? 0) + 1);
+    at = end;
+  }
 }
 
 /**
@@ -234,5 +259,11 @@ export function appendRepodata(base: RepodataBase, opts: RepodataInput): Repodat
     members.push(TAIL_GZ[type]);
     return { type, members, open: [head, entries, added, tail] };
   });
-  return assemble(docs, opts);
+  let locations: Map<string, number> | undefined;
+  if (base.locations) {
+    locations = new Map(base.locations);
+    for (const entry of opts.primary) addLocations(locations, entry);
+  }
+  const added = opts.primary.length > 0 ? 1 : 0;
+  return assemble(docs, opts, { count, locations, entryMemberCount: base.entryMemberCount + added });
 }

@@ -16,6 +16,8 @@ export interface RpmPublicationInput {
   /** every row, or with `base` the added ones */
   rows: RpmIndexRow[];
   base?: RepodataBase;
+  /** receives the written repodata opened as the next publication's base */
+  onRepodata?: (next: RepodataBase) => void;
   date: Date;
   signingKeys: { privateKeyArmored: string; publicKeyArmored: string }[];
 }
@@ -29,9 +31,10 @@ export async function buildRpmPublication(input: RpmPublicationInput): Promise<P
     revision: String(timestamp),
     timestamp,
   };
-  const { files, repomdXml } = input.base
+  const { files, repomdXml, next } = input.base
     ? appendRepodata(input.base, repodataInput)
     : buildRepodata(repodataInput);
+  input.onRepodata?.(next);
   const keys = input.signingKeys.map((k) => k.privateKeyArmored);
   const signature = await timeSigning(
     'repomd',

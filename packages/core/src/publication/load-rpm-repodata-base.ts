@@ -5,6 +5,11 @@
 // the published rows' current download names (a re-signed rpm is served under a new name). After 64
 // appends (each adds a gzip member, compressed on its own) a full build restores name order and one
 // compressed member.
+//
+// The worker keeps the repodata the latest publication of a few distributions wrote, opened (the
+// files' entries inflated), keyed by that publication: when it is still the current one, the next
+// append needs neither storage reads nor inflating. Publication files never change, so a kept entry
+// is what storage holds; the download-name check runs either way, and anything else reads storage.
 import { createHash } from 'node:crypto';
 import { openRepodataBase, type RepodataBase, repodataBaseLists } from '@pallet/rpm';
 import type { CoreContext } from '../context/core-context';
@@ -13,6 +18,29 @@ type Tx = Parameters<Parameters<CoreContext['db']['$transaction']>[0]>[0];
 
 const TYPES = ['primary', 'filelists', 'other'] as const;
 const MAX_ENTRY_MEMBERS = 64;
+
+const kept = new Map<string, { publicationId: string; base: RepodataBase; bytes: number }>();
+const KEPT_MAX_BYTES = 128 << 20;
+
+/** Keeps `base` (a publication's repodata, Repodata.next) as distribution's latest, within a memory bound. */
+export function keepRpmRepodataBase(distributionId: string, publicationId: string, base: RepodataBase): void {
+  kept.delete(distributionId);
+  const bytes = base.docs.reduce((n, d) => n + d.entries.byteLength + d.entryMembers.byteLength, 0);
+  if (bytes > KEPT_MAX_BYTES / 2) return;
+  kept.set(distributionId, { publicationId, base, bytes });
+  let total = 0;
+  for (const k of kept.values()) total += k.bytes;
+  for (const [id, k] of kept) {
+    if (total <= KEPT_MAX_BYTES) break;
+    kept.delete(id);
+    total -= k.bytes;
+  }
+}
+
+/** Forgets every kept base (tests: the next append reads storage). */
+export function forgetKeptRpmRepodataBases(): void {
+  kept.clear();
+}
 
 async function readObject(ctx: CoreContext, key: string): Promise<Buffer | null> {
   const obj = await ctx.storage.get(key);
@@ -25,8 +53,24 @@ async function readObject(ctx: CoreContext, key: string): Promise<Buffer | null>
 export async function loadRpmRepodataBase(
   ctx: CoreContext,
   tx: Tx,
+  distributionId: string,
   current: { id: string; packageCount: number },
   publishedFilenames: string[],
+): Promise<RepodataBase | null> {
+  const mine = kept.get(distributionId);
+  const base =
+    mine && mine.publicationId === current.id && mine.base.count === current.packageCount
+      ? mine.base
+      : await readRpmRepodataBase(ctx, tx, current);
+  if (!base || base.entryMemberCount >= MAX_ENTRY_MEMBERS) return null;
+  if (!repodataBaseLists(base, publishedFilenames)) return null;
+  return base;
+}
+
+async function readRpmRepodataBase(
+  ctx: CoreContext,
+  tx: Tx,
+  current: { id: string; packageCount: number },
 ): Promise<RepodataBase | null> {
   const files = await tx.publicationFile.findMany({
     where: { publicationId: current.id, immutable: true, path: { startsWith: 'repodata/' } },
@@ -51,8 +95,5 @@ export async function loadRpmRepodataBase(
   );
   const [primary, filelists, other] = read;
   if (!primary || !filelists || !other) return null;
-  const base = await openRepodataBase({ primary, filelists, other }, current.packageCount);
-  if (!base || base.entryMemberCount >= MAX_ENTRY_MEMBERS) return null;
-  if (!repodataBaseLists(base, publishedFilenames)) return null;
-  return base;
+  return openRepodataBase({ primary, filelists, other }, current.packageCount);
 }

@@ -4,6 +4,7 @@
 // is already published, or for which a newer request exists, does nothing; one that comes too early
 // (schedule-publication.ts) is answered with the time to come back.
 
+import type { RepodataBase } from '@pallet/rpm';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
 import { DEFAULT_DEB_ARCHITECTURES } from '../distribution/ensure-distribution';
@@ -17,7 +18,7 @@ import { buildDebPublication, type DebIndexBase, debIndexDirs } from './build-de
 import { buildRpmPublication, type RpmIndexRow } from './build-rpm-publication';
 import { rememberDebIndexes } from './deb-index-cache';
 import { loadDebIndexBase } from './load-deb-index-base';
-import { loadRpmRepodataBase } from './load-rpm-repodata-base';
+import { keepRpmRepodataBase, loadRpmRepodataBase } from './load-rpm-repodata-base';
 import { recordListings } from './package-listing';
 import { storeContentAddressed } from './publication-file';
 import { validUntilFor } from './refresh-valid-until';
@@ -92,6 +93,7 @@ export async function publishDistribution(
         }));
       const packageCount = base ? base.publishedCount + rows.length : rows.length;
       const keys = await loadSigningKeys(ctx, dist.repositoryId);
+      let rpmNext: RepodataBase | undefined;
       const repo = dist.repository;
       let debIndexes: Map<string, DebIndexBase> | undefined;
       const files =
@@ -119,6 +121,9 @@ export async function publishDistribution(
             })
           : await buildRpmPublication({
               base: rpmBase?.base,
+              onRepodata: (next) => {
+                rpmNext = next;
+              },
               rows: rows.map((r) => ({
                 indexEntry: r.indexEntry ?? '',
                 indexExtra: r.indexExtra as unknown as RpmIndexRow['indexExtra'],
@@ -151,6 +156,8 @@ export async function publishDistribution(
           publishedAt: date,
         },
       });
+      // Kept for the next append (an entry whose transaction rolls back names a publication never current).
+      if (rpmNext) keepRpmRepodataBase(distributionId, publication.id, rpmNext);
       await tx.publicationFile.createMany({
         data: files.map((f) => {
           const s = stored.get(f.bytes)!;
@@ -295,7 +302,7 @@ async function findRpmRepodataBase(
   });
   if (added.length === 0) return null;
   const filenames = published.map((p) => p.filename ?? '');
-  const base = await loadRpmRepodataBase(ctx, tx, current, filenames);
+  const base = await loadRpmRepodataBase(ctx, tx, dist.id, current, filenames);
   return base ? { base, added, publishedCount: published.length } : null;
 }
 

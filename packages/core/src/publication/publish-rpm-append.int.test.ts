@@ -17,6 +17,7 @@ import { stageUpload } from '../package/stage-upload';
 import { uploadPackage } from '../package/upload-package';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
+import { forgetKeptRpmRepodataBases } from './load-rpm-repodata-base';
 import { listedBy } from './package-listing';
 import { publishDistributionNow } from './publish-distribution-now';
 
@@ -107,10 +108,18 @@ describe('rpm publication', () => {
     });
     expect(await ctx.db.packageListing.count({ where: listedBy(publication) })).toBe(3);
 
+    // Without the repodata the worker kept, the next append reads the current files from storage.
+    forgetKeptRpmRepodataBases();
+    await add('bbb');
+    expect((await publishDistributionNow(ctx, distributionId)).packageCount).toBe(4);
+    expect(await names()).toEqual(['mid', 'zeta', 'aaa', 'bbb']);
+    const opened = await openRepodataBase(await files(), 4);
+    expect(opened?.entryMemberCount).toBe(3);
+
     await deletePackage(ctx, actor, 'rpmpub', 'repo', zeta.id);
     const rebuilt = await publishDistributionNow(ctx, distributionId);
-    expect(rebuilt.packageCount).toBe(2);
-    expect(await names()).toEqual(['aaa', 'mid']);
-    expect(gunzipSync((await files()).other).toString()).toContain('packages="2"');
+    expect(rebuilt.packageCount).toBe(3);
+    expect(await names()).toEqual(['aaa', 'bbb', 'mid']);
+    expect(gunzipSync((await files()).other).toString()).toContain('packages="3"');
   });
 });
