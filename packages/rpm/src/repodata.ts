@@ -97,7 +97,7 @@ function assemble(
     nextDocs.push({
       type,
       entryMembers: bytes.subarray(head, bytes.byteLength - tail),
-      entries: entryParts.length === 1 ? Buffer.from(entryParts[0]!) : Buffer.concat(entryParts),
+      entries: entryParts.length === 1 ? asBuffer(entryParts[0]!) : Buffer.concat(entryParts),
     });
     const checksum = createHash('sha256').update(bytes).digest('hex');
     const openHash = createHash('sha256');
@@ -128,6 +128,9 @@ function assemble(
   return { files, repomdXml, next: { ...next, docs: nextDocs } };
 }
 
+const asBuffer = (b: Uint8Array): Buffer =>
+  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
 function sameCounts(opts: Pick<RepodataInput, DocType>): number {
   const counts = new Set(TYPES.map((t) => opts[t].length));
   if (counts.size !== 1) throw new Error('primary, filelists and other must hold the same packages.');
@@ -142,7 +145,10 @@ export function buildRepodata(opts: RepodataInput): Repodata {
     const tail = Buffer.from(TAIL[type]);
     return { type, members: [gz(head), gz(body), TAIL_GZ[type]], open: [head, body, tail] };
   });
-  return assemble(docs, opts, { count, entryMemberCount: 1 });
+  // The download names, for the next append's check (cheaper from the entries than from the document).
+  const locations = new Map<string, number>();
+  for (const entry of opts.primary) addLocations(locations, entry);
+  return assemble(docs, opts, { count, locations, entryMemberCount: 1 });
 }
 
 /** The current repodata, opened for appendRepodata. */
