@@ -75,6 +75,8 @@ async function rpmRow(bytes: Uint8Array, id: string, time: number): Promise<Row>
   };
 }
 
+let blobNumber = 0;
+
 /**
  * Inserts `count` packages (bytes from `source(i)`) into an existing distribution as PROCESSING rows
  * with their index entries, then bumps the generation so the next publishDistribution builds them.
@@ -94,7 +96,8 @@ export async function bulkInsertPackages(
     const rows: Row[] = [];
     for (let i = start; i < Math.min(count, start + BATCH); i++) {
       const bytes = await source(i);
-      const id = `bench-blob-${distributionId}-${i}`;
+      // Numbered across calls: a distribution grown twice (10,000, then 100,000) must not reuse an id.
+      const id = `bench-blob-${distributionId}-${blobNumber++}`;
       rows.push(
         dist.format === 'DEB'
           ? await debRow(bytes, dist.release, component, id)
