@@ -29,7 +29,7 @@ try {
     format: 'deb',
     distribution: 'debian/bookworm',
     sizes,
-    adds: 3,
+    adds: 5,
     base: (i) => ({ bytes: buildSyntheticDeb(i).bytes }),
     extra: (x) => ({ bytes: buildSyntheticDeb(x, 'extra').bytes }),
     addReferences: (size) => [
