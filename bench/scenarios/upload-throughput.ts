@@ -3,9 +3,11 @@
 // the same bytes in one pass, measured here in one process) and the issue's 150 MB/s goal.
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { PalletClient } from '@pallet/api-client';
 import { startPallet } from '../../e2e/support/server';
 import { bigDeb } from '../lib/big-deb';
+import { cpuMs, pidListeningOn } from '../lib/process-rss';
 import { report } from '../lib/report';
 
 const deb = bigDeb();
@@ -29,9 +31,12 @@ try {
   const authed = api.withToken(signup.token);
   await authed.createRepository('bench', { name: 'big', visibility: 'public' });
   const floor = await fourDigests();
+  const web = pidListeningOn(Number(new URL(pallet.baseUrl).port));
+  const cpuBefore = cpuMs(web);
   const started = performance.now();
   const res = await authed.uploadPackage('bench', 'big', deb, { distribution: 'debian/bookworm' });
   const ms = performance.now() - started;
+  const webCpu = (cpuMs(web) - cpuBefore) / 1000;
   if (res.status !== 202) throw new Error(`upload answered ${res.status}`);
   report({
     scenario: `upload ${(size / 1024 ** 3).toFixed(2)} GiB .deb over HTTP to filesystem storage (first byte → 202)`,
@@ -44,7 +49,7 @@ try {
         ms: floor,
       },
     ],
-    note: `${mbps(ms)} MB/s; the four digests alone ${mbps(floor)} MB/s`,
+    note: `${mbps(ms)} MB/s; the four digests alone ${mbps(floor)} MB/s; web process CPU ${webCpu.toFixed(1)} s; load average ${(loadavg()[0] ?? 0).toFixed(1)}`,
   });
 } finally {
   await pallet.stop();

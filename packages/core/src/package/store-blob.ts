@@ -1,10 +1,11 @@
 // The one home for turning bytes into a Blob: stream them into storage while hashing them (constant
 // memory), then find or create the Blob row for their digest. Identical bytes share one row and one
 // stored object: the caller deletes its own copy when `recordBlob` says the bytes were already there.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Blob, Tx } from '@pallet/db';
 import type { CoreContext } from '../context/core-context';
+import { BlobDigester } from './blob-digests';
 
 export interface BlobDigests {
   sha256: string;
@@ -18,8 +19,6 @@ export type StoredBytes = BlobDigests & { storageKey: string };
 
 /** `uploads/` holds bytes as clients sent them, `signed/` rpms re-signed with the repository key. */
 export type BlobKind = 'uploads' | 'signed';
-
-const ALGORITHMS = ['sha256', 'sha512', 'sha1', 'md5'] as const;
 
 function blobKey(kind: BlobKind): string {
   const d = new Date();
@@ -36,7 +35,7 @@ export async function storeBytes(
   opts: { kind: BlobKind },
 ): Promise<StoredBytes> {
   const storageKey = blobKey(opts.kind);
-  const hashes = ALGORITHMS.map((a) => createHash(a));
+  const digester = new BlobDigester();
   let size = 0;
   const body = new PassThrough({ highWaterMark: 1 << 20 });
   const put = ctx.storage.put(storageKey, body);
@@ -67,12 +66,17 @@ export async function storeBytes(
     for await (const raw of source) {
       const chunk = raw instanceof Uint8Array ? raw : Buffer.from(raw as string);
       size += chunk.length;
-      for (const h of hashes) h.update(chunk);
+      // Hashing (on the digest threads for a large body) and writing go on side by side.
+      const hashing = digester.update(chunk);
+      hashing?.catch(() => {});
       if (!body.write(chunk)) await drained();
+      if (hashing) await hashing;
     }
     body.end();
-    await put;
+    const [digests] = await Promise.all([digester.digest(), put]);
+    return { storageKey, ...digests, size };
   } catch (err) {
+    digester.abort();
     // Destroy with the error: a pipeline attached to a stream destroyed without one never settles.
     body.on('error', () => {});
     body.destroy(err instanceof Error ? err : new Error(String(err)));
@@ -80,8 +84,6 @@ export async function storeBytes(
     await ctx.storage.delete(storageKey).catch(() => {});
     throw err;
   }
-  const [sha256, sha512, sha1, md5] = hashes.map((h) => h.digest('hex')) as [string, string, string, string];
-  return { storageKey, sha256, sha512, sha1, md5, size };
 }
 
 /**

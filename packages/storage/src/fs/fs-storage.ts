@@ -38,7 +38,8 @@ export class FsStorage implements Storage {
     const firstCreated = await mkdir(dir, { recursive: true });
     const temp = join(dir, `${FS_TEMP_FILE_PREFIX}${randomUUID()}`);
     // flush: the data is fsynced before the stream closes, and pipeline resolves only on close.
-    const out = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
+    // Up to 1 MiB queued while a write is in flight goes out in one writev: fewer, larger writes.
+    const out = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true, highWaterMark: 1 << 20 });
     try {
       await pipeline(toReadable(body), out);
       await rename(temp, path);
