@@ -98,13 +98,14 @@ export function supervise(specs, opts = {}) {
 /**
  * The web process: the front (apps/web/dist/front.mjs, bundled by the web app's build) under plain node,
  * which starts Next.js as its own child. A small young generation keeps the front lean while it streams
- * uploads (V8's default semi-spaces grow to 16 MiB each).
+ * uploads (V8's default semi-spaces grow to 16 MiB each); `--expose-gc` lets it collect dead upload
+ * buffers early (apps/web/src/front/gc-pacer.ts).
  */
 export function webProcess(env = process.env, stdio = 'inherit') {
   return {
     name: 'web',
     command: process.execPath,
-    args: ['--max-semi-space-size=1', 'dist/front.mjs'],
+    args: ['--max-semi-space-size=1', '--expose-gc', 'dist/front.mjs'],
     cwd: join(ROOT, 'apps', 'web'),
     env,
     stdio,

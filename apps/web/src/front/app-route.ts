@@ -7,6 +7,9 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { POST as uploadPackage } from '../app/api/v1/orgs/[org]/repos/[repo]/packages/route';
 import { HSTS_HEADER, SECURITY_HEADERS } from '../lib/security-headers';
+import { GcPacer } from './gc-pacer';
+
+const pacer = new GcPacer();
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -77,7 +80,9 @@ export async function serveAppRoute(
     res.end(body);
     return;
   }
+  const release = pacer.hold();
   res.once('close', () => {
+    release();
     if (!res.writableFinished) aborted.abort();
   });
   let response: Response;
