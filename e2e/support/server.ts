@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { webProcess } from '../../scripts/lib/supervise.mjs';
+import { WEB_MALLOC_ENV, webProcess } from '../../scripts/lib/supervise.mjs';
 import { createTestInstance, type TestInstance } from '../../test/instance';
 import { type E2eStorage, e2eStorageKind, startE2eStorage } from './storage';
 
@@ -89,7 +89,7 @@ export async function startPallet(
     webSpec.command,
     webSpec.args,
     webSpec.cwd,
-    { PALLET_LISTEN_HOST: '127.0.0.1', ...env },
+    { ...WEB_MALLOC_ENV, PALLET_LISTEN_HOST: '127.0.0.1', ...env },
     join(instance.dir, 'web.log'),
   );
   const worker = startChild(

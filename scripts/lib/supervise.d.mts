@@ -20,6 +20,9 @@ export function supervise(
   opts?: { log?: (line: string) => void; graceMs?: number; restartDelayMs?: number },
 ): Supervisor;
 
+/** glibc malloc settings of the web process (see supervise.mjs). */
+export const WEB_MALLOC_ENV: Record<string, string>;
+
 /** The web process (the front bundle under node; it starts Next.js itself). */
 export function webProcess(env?: NodeJS.ProcessEnv, stdio?: StdioOptions): ProcessSpec;
 

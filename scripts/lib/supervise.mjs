@@ -96,6 +96,13 @@ export function supervise(specs, opts = {}) {
 }
 
 /**
+ * glibc malloc for the web process: buffers over 128 KiB (S3 upload parts) always get their own mapping,
+ * returned to the system when freed (by default the threshold creeps up to 32 MiB after the first such
+ * free, and freed parts then stay in the heap), and at most two arenas.
+ */
+export const WEB_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' };
+
+/**
  * The web process: the front (apps/web/dist/front.mjs, bundled by the web app's build) under plain node,
  * which starts Next.js as its own child. A small young generation keeps the front lean while it streams
  * uploads (V8's default semi-spaces grow to 16 MiB each); `--expose-gc` lets it collect dead upload
@@ -107,7 +114,7 @@ export function webProcess(env = process.env, stdio = 'inherit') {
     command: process.execPath,
     args: ['--max-semi-space-size=1', '--expose-gc', 'dist/front.mjs'],
     cwd: join(ROOT, 'apps', 'web'),
-    env,
+    env: { ...WEB_MALLOC_ENV, ...env },
     stdio,
   };
 }
