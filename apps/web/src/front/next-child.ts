@@ -2,7 +2,7 @@
 // and static assets, on a unix socket in a 0700 directory that only the front reaches. Started by the
 // front with an IPC channel: it reports `ready` once listening, answers `metrics` requests with its
 // registry (the front adds it to /metrics), and exits when the front goes away.
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +63,11 @@ function stop(code: number): void {
 // The front stops this process (SIGTERM to the group, or the IPC channel closing when the front dies).
 process.on('SIGTERM', () => stop(0));
 process.on('SIGINT', () => stop(0));
-process.on('disconnect', () => stop(0));
+process.on('disconnect', () => {
+  // The front is gone (killed outright): its socket directory is left to this process to remove.
+  rmSync(dirname(socketPath), { recursive: true, force: true });
+  stop(0);
+});
 
 await app.prepare();
 // Next's dev server (hot reload) takes websocket upgrades itself.

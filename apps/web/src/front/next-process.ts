@@ -47,6 +47,8 @@ function childCommand(dev: boolean): { args: string[]; webDir: string } {
 export function startNextChild(opts: NextChildOptions): NextChild {
   // mkdtemp creates the directory 0700: nobody but this user reaches the socket inside.
   const socketDir = mkdtempSync(join(process.env.PALLET_SOCKET_DIR ?? tmpdir(), 'pallet-web-'));
+  // However the front ends (a hard exit after the grace period included), the directory goes with it.
+  process.once('exit', () => rmSync(socketDir, { recursive: true, force: true }));
   const { args, webDir } = childCommand(opts.dev);
   let child: ChildProcess | undefined;
   let current: Upstream | null = null;
