@@ -83,6 +83,19 @@ function countRequest(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A change made through the child (a token revoked, a repository made private, a member removed) reaches
+ * this process's serving cache by NOTIFY, which can arrive after the child's answer has reached the
+ * client. So the cache is dropped when a state-changing request's answer comes back, before the client
+ * sees it: the very next request after "revoked" is checked against the database. (A /dl check that read
+ * the token before the change cannot re-cache it: the cache's token epoch moves on with the drop.)
+ */
+function proxyOptions(req: IncomingMessage) {
+  return SAFE_METHODS.has(req.method ?? 'GET') ? {} : { beforeAnswer: () => cache.clear() };
+}
+
 function isDownload(url: string): boolean {
   return url.startsWith('/dl/') || url === '/dl' || url.startsWith('/dl?');
 }
@@ -108,7 +121,7 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   else {
     const own = matchAppRoute(req);
     if (own) void serveAppRoute(own, req, res, { appOrigin, alwaysHttps: origin.alwaysHttps });
-    else proxyRequest(nextChild.upstream(), req, res, PEER_HEADER);
+    else proxyRequest(nextChild.upstream(), req, res, PEER_HEADER, proxyOptions(req));
   }
 });
 server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {

@@ -26,12 +26,23 @@ let port: number;
 let upstream: Upstream | null;
 const seen: { method?: string; url?: string; headers: IncomingMessage['headers'] }[] = [];
 let upstreamClosed: Promise<void> = Promise.resolve();
+/** What the front's beforeAnswer hook saw: whether the child had finished handling the request. */
+const hookRuns: { childDone: boolean; headersSent: boolean }[] = [];
+let childDone = false;
 
 function childHandler(req: IncomingMessage, res: ServerResponse): void {
   seen.push({ method: req.method, url: req.url, headers: req.headers });
   if (req.url === '/cookies') {
     res.writeHead(302, { location: '/dashboard', 'set-cookie': ['a=1; Path=/', 'b=2; HttpOnly'] });
     res.end();
+  } else if (req.url === '/revoke') {
+    childDone = false;
+    req.resume();
+    req.on('end', () => {
+      childDone = true;
+      res.writeHead(204);
+      res.end();
+    });
   } else if (req.url === '/echo') {
     // Streams the body back as it arrives.
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -62,7 +73,10 @@ beforeAll(async () => {
   upstream = { socketPath, agent: new http.Agent({ keepAlive: true }) };
   front = createServer((req, res) => {
     stampPeerAddress(req);
-    proxyRequest(req.url === '/nochild' ? null : upstream, req, res, PEER_HEADER);
+    const hooked = req.url === '/revoke';
+    proxyRequest(req.url === '/nochild' ? null : upstream, req, res, PEER_HEADER, {
+      beforeAnswer: hooked ? () => hookRuns.push({ childDone, headersSent: res.headersSent }) : undefined,
+    });
   });
   front.listen(0, '127.0.0.1');
   await once(front, 'listening');
@@ -107,6 +121,14 @@ function call(
 }
 
 describe('the front proxy', () => {
+  it('runs beforeAnswer once the child has answered and before the client sees the answer', async () => {
+    hookRuns.length = 0;
+    const res = await call('/revoke', { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    // The hook ran exactly once, after the child's work, and before the front wrote the answer's head.
+    expect(hookRuns).toEqual([{ childDone: true, headersSent: false }]);
+  });
+
   it('passes method, path and headers, replaces a forged peer stamp and drops hop-by-hop headers', async () => {
     const res = await call('/anything?q=1', {
       method: 'PATCH',

@@ -76,12 +76,18 @@ function answerUnavailable(res: ServerResponse, status: number, message: string)
   res.end(body);
 }
 
+export interface ProxyOptions {
+  /** Runs once the child has answered, before the client sees any of the answer. */
+  beforeAnswer?: () => void;
+}
+
 /** Streams one request to the child and its answer back. */
 export function proxyRequest(
   upstream: Upstream | null,
   req: IncomingMessage,
   res: ServerResponse,
   peerHeader: string,
+  options: ProxyOptions = {},
 ): void {
   if (!upstream) {
     answerUnavailable(res, 503, 'The web app is starting; try again in a moment.');
@@ -98,6 +104,7 @@ export function proxyRequest(
   let answerComplete = false;
   proxied.on('response', (answer) => {
     answered = true;
+    options.beforeAnswer?.();
     answer.once('end', () => {
       answerComplete = true;
     });
