@@ -52,6 +52,10 @@ export interface Config {
     accessKeyId?: string;
     secretAccessKey?: string;
     forcePathStyle: boolean;
+    /** Multipart part size in bytes (PALLET_S3_PART_BYTES) */
+    partSize: number;
+    /** Parts uploaded at once (PALLET_S3_UPLOAD_QUEUE) */
+    uploadQueueSize: number;
   };
   /** 32 bytes that seal every signing key */
   masterKey: Uint8Array;
@@ -183,6 +187,14 @@ const envSchema = z.object({
   AWS_ACCESS_KEY_ID: z.string().optional(),
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   PALLET_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  // S3 multipart uploads hold (queue + 1) parts in memory: 5 MiB (S3's minimum) × 3 by default.
+  PALLET_S3_PART_BYTES: z.coerce
+    .number()
+    .int()
+    .min(5 * 1024 * 1024)
+    .max(5 * 1024 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
+  PALLET_S3_UPLOAD_QUEUE: z.coerce.number().int().min(1).max(16).default(2),
   PALLET_MASTER_KEY: z.string().optional(),
   PALLET_PREVIOUS_MASTER_KEY: z.string().optional(),
   PALLET_KMS_KEY_ID: z.string().min(1).optional(),
@@ -452,6 +464,8 @@ export function loadConfig(
       forcePathStyle: e.PALLET_S3_FORCE_PATH_STYLE
         ? e.PALLET_S3_FORCE_PATH_STYLE === 'true'
         : !!e.PALLET_S3_ENDPOINT,
+      partSize: e.PALLET_S3_PART_BYTES,
+      uploadQueueSize: e.PALLET_S3_UPLOAD_QUEUE,
     },
     masterKey,
     masterKeySource: e.PALLET_MASTER_KEY ? 'env' : 'dev-file',

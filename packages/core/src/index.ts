@@ -20,7 +20,7 @@ export * from './cdn/purge-publication';
 export * from './client-certificate/authenticate-client-certificate';
 export * from './client-certificate/client-ca';
 export * from './client-certificate/client-certificate';
-export { fingerprintOfPem } from './client-certificate/x509-certificates';
+export { fingerprintOfPem } from './client-certificate/pem-fingerprint';
 export * from './context/core-context';
 export * from './context/logger';
 export * from './custody/data-key-wrappers';

@@ -49,6 +49,10 @@ describe('client certificates', () => {
     const fp = openssl(['x509', '-in', leafFile, '-noout', '-fingerprint', '-sha256']).out;
     expect(fp.split('=')[1]!.trim().replaceAll(':', '').toLowerCase()).toBe(leaf.fingerprint);
     expect(fingerprintOfPem(leaf.pem)).toBe(leaf.fingerprint);
+    // Exactly one parseable certificate, as parseCertificate asks (node's parser, not @peculiar/x509).
+    expect(fingerprintOfPem(`${leaf.pem}${ca.pem}`)).toBeNull();
+    expect(fingerprintOfPem('-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n')).toBeNull();
+    expect(fingerprintOfPem('not a certificate')).toBeNull();
     expect(leaf.subject).toBe('CN=acme:build-42');
   });
 

@@ -51,13 +51,7 @@ export function parseCertificate(pem: string): CertificateFacts & { cert: x509.X
 }
 
 /** SHA-256 fingerprint of a PEM certificate (the form nginx passes on), or null when it is not one. */
-export function fingerprintOfPem(pem: string): string | null {
-  try {
-    return parseCertificate(pem).fingerprint;
-  } catch {
-    return null;
-  }
-}
+export { fingerprintOfPem } from './pem-fingerprint';
 
 function randomSerial(): string {
   const bytes = webcrypto.getRandomValues(new Uint8Array(16));

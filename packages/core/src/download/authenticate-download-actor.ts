@@ -5,7 +5,7 @@
 // demotion applies from the next request.
 import type { Actor } from '../auth/actor';
 import { authenticateClientCertificate } from '../client-certificate/authenticate-client-certificate';
-import { fingerprintOfPem } from '../client-certificate/x509-certificates';
+import { fingerprintOfPem } from '../client-certificate/pem-fingerprint';
 import type { CoreContext } from '../context/core-context';
 import { Unauthorized } from '../errors/domain-errors';
 import { authenticateToken } from '../token/authenticate-token';

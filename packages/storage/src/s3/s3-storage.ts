@@ -32,7 +32,11 @@ import type {
 import { assertStorageKey } from '../storage-key';
 import { errorNameOf, httpStatusOf, s3Failure } from './s3-failure';
 
-export const S3_PART_SIZE = 8 * 1024 * 1024;
+/** S3's smallest part (except the last): a multipart upload holds (queue + 1) parts in memory. */
+export const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
+/** The default part size. 5 MiB parts cap an object at ~48.8 GiB (10,000 parts). */
+export const S3_PART_SIZE = S3_MIN_PART_SIZE;
+/** The default number of parts sent at once. */
 export const S3_UPLOAD_QUEUE_SIZE = 2;
 
 export interface S3ConnectionOptions {
@@ -44,6 +48,10 @@ export interface S3ConnectionOptions {
   secretAccessKey?: string;
   /** Defaults to true with a custom endpoint, which most S3-compatible services need. */
   forcePathStyle?: boolean;
+  /** Multipart part size in bytes, at least S3_MIN_PART_SIZE; S3_PART_SIZE when absent. */
+  partSize?: number;
+  /** Parts uploaded at once, at least 1; S3_UPLOAD_QUEUE_SIZE when absent. */
+  uploadQueueSize?: number;
 }
 
 export interface S3StorageOptions extends S3ConnectionOptions {
@@ -59,8 +67,18 @@ export class S3Storage implements Storage {
   private readonly client: S3Client;
   private readonly secrets: string[];
   private readonly where: string;
+  private readonly partSize: number;
+  private readonly queueSize: number;
 
   constructor(opts: S3StorageOptions) {
+    this.partSize = opts.partSize ?? S3_PART_SIZE;
+    this.queueSize = opts.uploadQueueSize ?? S3_UPLOAD_QUEUE_SIZE;
+    if (!Number.isInteger(this.partSize) || this.partSize < S3_MIN_PART_SIZE) {
+      throw new RangeError(`S3 part size must be an integer of at least ${S3_MIN_PART_SIZE} bytes`);
+    }
+    if (!Number.isInteger(this.queueSize) || this.queueSize < 1) {
+      throw new RangeError('S3 upload queue size must be a positive integer');
+    }
     this.bucket = opts.bucket;
     this.prefix = opts.prefix ? `${opts.prefix}/` : '';
     this.secrets = [opts.accessKeyId, opts.secretAccessKey].filter((s): s is string => Boolean(s));
@@ -294,8 +312,8 @@ export class S3Storage implements Storage {
     const upload = new Upload({
       client: this.client,
       params,
-      partSize: S3_PART_SIZE,
-      queueSize: S3_UPLOAD_QUEUE_SIZE,
+      partSize: this.partSize,
+      queueSize: this.queueSize,
       leavePartsOnError: false,
     });
     try {
