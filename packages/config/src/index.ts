@@ -187,13 +187,13 @@ const envSchema = z.object({
   AWS_ACCESS_KEY_ID: z.string().optional(),
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   PALLET_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
-  // S3 multipart uploads hold (queue + 1) parts in memory: 5 MiB (S3's minimum) × 3 by default.
+  // S3 multipart uploads hold about (queue + 1) parts in memory: 8 MiB × 3 by default; 5 MiB is S3's minimum.
   PALLET_S3_PART_BYTES: z.coerce
     .number()
     .int()
     .min(5 * 1024 * 1024)
     .max(5 * 1024 * 1024 * 1024)
-    .default(5 * 1024 * 1024),
+    .default(8 * 1024 * 1024),
   PALLET_S3_UPLOAD_QUEUE: z.coerce.number().int().min(1).max(16).default(2),
   PALLET_MASTER_KEY: z.string().optional(),
   PALLET_PREVIOUS_MASTER_KEY: z.string().optional(),

@@ -31,7 +31,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-// Upload holds up to queueSize parts in flight plus the one being filled (3 × 5 MiB by default), and s3rver
+// Upload holds up to queueSize parts in flight plus the one being filled (3 × 8 MiB by default), and s3rver
 // runs in this same process: 20 MiB could not tell streaming from buffering, 64 MiB can.
 describeStorageContract('s3', () => makeS3Storage(), {
   largeObjectSize: 64 * MiB,
@@ -39,6 +39,21 @@ describeStorageContract('s3', () => makeS3Storage(), {
 });
 
 describe('S3Storage against s3rver', () => {
+  it("refuses a part size under S3's 5 MiB minimum and an upload queue under 1", () => {
+    expect(() => new S3Storage({ bucket: 'b', partSize: 5 * MiB - 1 })).toThrow(RangeError);
+    expect(() => new S3Storage({ bucket: 'b', uploadQueueSize: 0 })).toThrow(RangeError);
+    new S3Storage({ bucket: 'b', partSize: 5 * MiB, uploadQueueSize: 1 }).destroy();
+  });
+
+  it('uploads with 5 MiB parts, one at a time', async () => {
+    const storage = makeS3Storage({ partSize: 5 * MiB, uploadQueueSize: 1 });
+    expect(await storage.put('pool/parts.bin', patternStream(11 * MiB))).toEqual({ size: 11 * MiB });
+    const head = await server.client.send(
+      new HeadObjectCommand({ Bucket: server.bucket, Key: 'pallet/pool/parts.bin' }),
+    );
+    expect(head.ContentLength).toBe(11 * MiB);
+  });
+
   it('stores objects under the prefix with their content type', async () => {
     await makeS3Storage().put('dists/bookworm/Release', 'Origin: Pallet\n', { contentType: 'text/plain' });
     const head = await server.client.send(
