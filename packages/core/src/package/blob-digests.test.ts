@@ -9,8 +9,8 @@ function expected(bytes: Buffer) {
   return { sha256: hex('sha256'), sha512: hex('sha512'), sha1: hex('sha1'), md5: hex('md5') };
 }
 
-async function digestInChunks(bytes: Buffer, sizes: number[]) {
-  const digester = new BlobDigester();
+async function digestInChunks(bytes: Buffer, sizes: number[], opts: { thread?: boolean } = {}) {
+  const digester = new BlobDigester(opts);
   for (let offset = 0, i = 0; offset < bytes.length; i++) {
     const size = sizes[i % sizes.length]!;
     const wait = digester.update(bytes.subarray(offset, offset + size));
@@ -35,6 +35,17 @@ describe('BlobDigester', () => {
     expect(await digestInChunks(edge, [INLINE_BYTES])).toEqual(expected(edge));
     const past = large.subarray(0, INLINE_BYTES + 1);
     expect(await digestInChunks(past, [INLINE_BYTES, 1])).toEqual(expected(past));
+  });
+
+  it('gives the same digests without the digest thread (PALLET_DIGEST_THREAD=off), never waiting', async () => {
+    const large = randomBytes(INLINE_BYTES * 3 + 7);
+    expect(await digestInChunks(large, [65_536, 1, 2 * 1024 * 1024], { thread: false })).toEqual(
+      expected(large),
+    );
+    const inline = new BlobDigester({ thread: false });
+    expect(inline.update(large)).toBeUndefined();
+    expect(await inline.digest()).toEqual(expected(large));
+    expect(await new BlobDigester({ thread: false }).digest()).toEqual(expected(Buffer.alloc(0)));
   });
 
   it('keeps several large bodies apart, and serves the next body after one was abandoned', async () => {

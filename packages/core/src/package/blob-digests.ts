@@ -214,8 +214,22 @@ export class BlobDigester {
   private held: Uint8Array[] = [];
   private heldBytes = 0;
   private threaded: ThreadedDigests | null = null;
+  /** without the thread (PALLET_DIGEST_THREAD=off): all four digests here, chunk by chunk */
+  private readonly streaming: ReturnType<typeof createHash>[] | null;
+
+  /**
+   * `thread: false` keeps every digest on the calling thread: no worker isolate and ring (~15-20 MiB of
+   * RSS during a large upload), at the cost of hashing MD5 and SHA-512 in line with parsing and writing.
+   */
+  constructor(opts: { thread?: boolean } = {}) {
+    this.streaming = opts.thread === false ? ALGORITHMS.map((a) => createHash(a)) : null;
+  }
 
   update(chunk: Uint8Array): Promise<void> | undefined {
+    if (this.streaming) {
+      for (const h of this.streaming) h.update(chunk);
+      return undefined;
+    }
     if (this.threaded) return this.threaded.update(chunk);
     this.held.push(chunk);
     this.heldBytes += chunk.length;
@@ -230,7 +244,7 @@ export class BlobDigester {
 
   async digest(): Promise<Digests> {
     if (this.threaded) return this.threaded.digest();
-    const hashes = ALGORITHMS.map((a) => createHash(a));
+    const hashes = this.streaming ?? ALGORITHMS.map((a) => createHash(a));
     for (const chunk of this.held) for (const h of hashes) h.update(chunk);
     this.held = [];
     const [sha256, sha512, sha1, md5] = hashes.map((h) => h.digest('hex')) as [

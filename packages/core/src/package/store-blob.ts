@@ -35,7 +35,7 @@ export async function storeBytes(
   opts: { kind: BlobKind },
 ): Promise<StoredBytes> {
   const storageKey = blobKey(opts.kind);
-  const digester = new BlobDigester();
+  const digester = new BlobDigester({ thread: ctx.config.digestThread });
   let size = 0;
   const body = new PassThrough({ highWaterMark: 1 << 20 });
   const put = ctx.storage.put(storageKey, body);
