@@ -9,16 +9,9 @@ import type { DebIndexBase } from './build-deb-publication';
 import { recallDebIndexes } from './deb-index-cache';
 import { DigestState } from './digest-state';
 import type { Digests } from './publication-file';
+import { readStoredFile } from './read-stored-file';
 
 type Tx = Parameters<Parameters<CoreContext['db']['$transaction']>[0]>[0];
-
-async function readObject(ctx: CoreContext, key: string): Promise<Buffer | null> {
-  const obj = await ctx.storage.get(key);
-  if (!obj) return null;
-  const chunks: Buffer[] = [];
-  for await (const c of obj.body) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
 
 /** Path → digests from a Release's MD5Sum, SHA256 and SHA512 lists (a path missing from one is left out). */
 function releaseDigests(release: string): Map<string, Digests> {
@@ -63,7 +56,7 @@ export async function loadDebIndexBase(
   const cached = recallDebIndexes(publicationId);
   if (cached && matchesFiles(cached, byPath) && needed.every((d) => cached.has(d))) return new Map(cached);
   const releaseFile = byPath.get('Release');
-  const releaseBytes = releaseFile && (await readObject(ctx, releaseFile.storageKey));
+  const releaseBytes = releaseFile && (await readStoredFile(ctx, releaseFile.storageKey));
   if (!releaseBytes) return null;
   const digests = releaseDigests(releaseBytes.toString('utf8'));
   const dirs = [...digests.keys()]
@@ -80,8 +73,8 @@ export async function loadDebIndexBase(
     if (!plainFile || !gzFile || !plainDigests || !gzDigests) return null;
     if (plainFile.sha256 !== plainDigests.sha256 || gzFile.sha256 !== gzDigests.sha256) return null;
     const [plain, gz] = await Promise.all([
-      readObject(ctx, plainFile.storageKey),
-      readObject(ctx, gzFile.storageKey),
+      readStoredFile(ctx, plainFile.storageKey),
+      readStoredFile(ctx, gzFile.storageKey),
     ]);
     if (!plain || !gz || plain.length !== plainDigests.size || gz.length !== gzDigests.size) return null;
     const plainState = DigestState.of(plain);

@@ -13,28 +13,22 @@
 import { createHash } from 'node:crypto';
 import { openRepodataBase, type RepodataBase, repodataBaseLists } from '@pallet/rpm';
 import type { CoreContext } from '../context/core-context';
+import { LatestPublicationCache } from './latest-publication-cache';
+import { readStoredFile } from './read-stored-file';
 
 type Tx = Parameters<Parameters<CoreContext['db']['$transaction']>[0]>[0];
 
 const TYPES = ['primary', 'filelists', 'other'] as const;
 const MAX_ENTRY_MEMBERS = 64;
 
-const kept = new Map<string, { publicationId: string; base: RepodataBase; bytes: number }>();
 const KEPT_MAX_BYTES = 128 << 20;
+// A distribution's repodata larger than half the budget is not kept.
+const kept = new LatestPublicationCache<RepodataBase>(KEPT_MAX_BYTES, KEPT_MAX_BYTES / 2);
 
 /** Keeps `base` (a publication's repodata, Repodata.next) as distribution's latest, within a memory bound. */
 export function keepRpmRepodataBase(distributionId: string, publicationId: string, base: RepodataBase): void {
-  kept.delete(distributionId);
   const bytes = base.docs.reduce((n, d) => n + d.entries.byteLength + d.entryMembers.byteLength, 0);
-  if (bytes > KEPT_MAX_BYTES / 2) return;
-  kept.set(distributionId, { publicationId, base, bytes });
-  let total = 0;
-  for (const k of kept.values()) total += k.bytes;
-  for (const [id, k] of kept) {
-    if (total <= KEPT_MAX_BYTES) break;
-    kept.delete(id);
-    total -= k.bytes;
-  }
+  kept.remember(distributionId, publicationId, base, bytes);
 }
 
 /** Forgets every kept base (tests: the next append reads storage). */
@@ -42,26 +36,15 @@ export function forgetKeptRpmRepodataBases(): void {
   kept.clear();
 }
 
-async function readObject(ctx: CoreContext, key: string): Promise<Buffer | null> {
-  const obj = await ctx.storage.get(key);
-  if (!obj) return null;
-  const chunks: Buffer[] = [];
-  for await (const c of obj.body) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
-
 export async function loadRpmRepodataBase(
   ctx: CoreContext,
   tx: Tx,
-  distributionId: string,
   current: { id: string; packageCount: number },
   publishedFilenames: string[],
 ): Promise<RepodataBase | null> {
-  const mine = kept.get(distributionId);
+  const mine = kept.recall(current.id);
   const base =
-    mine && mine.publicationId === current.id && mine.base.count === current.packageCount
-      ? mine.base
-      : await readRpmRepodataBase(ctx, tx, current);
+    mine && mine.count === current.packageCount ? mine : await readRpmRepodataBase(ctx, tx, current);
   if (!base || base.entryMemberCount >= MAX_ENTRY_MEMBERS) return null;
   if (!repodataBaseLists(base, publishedFilenames)) return null;
   return base;
@@ -81,7 +64,7 @@ async function readRpmRepodataBase(
       const matching = files.filter((f) => f.path.endsWith(`-${type}.xml.gz`));
       const file = matching[0];
       if (!file || matching.length !== 1) return null;
-      const stored = await readObject(ctx, file.storageKey);
+      const stored = await readStoredFile(ctx, file.storageKey);
       if (!stored) return null;
       if (createHash('sha256').update(stored).digest('hex') !== file.sha256) {
         ctx.log.warn(

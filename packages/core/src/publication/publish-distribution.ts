@@ -302,7 +302,7 @@ async function findRpmRepodataBase(
   });
   if (added.length === 0) return null;
   const filenames = published.map((p) => p.filename ?? '');
-  const base = await loadRpmRepodataBase(ctx, tx, dist.id, current, filenames);
+  const base = await loadRpmRepodataBase(ctx, tx, current, filenames);
   return base ? { base, added, publishedCount: published.length } : null;
 }
 
