@@ -116,14 +116,42 @@ export async function authorizeRepository(
   repoSlug: string,
   need: Need,
 ): Promise<{ org: Org; repository: Repository }> {
+  const { org, repository } = await readAuthorizedRepository(ctx, actor, orgSlug, repoSlug, need, false);
+  return { org, repository };
+}
+
+/**
+ * authorizeRepository for an upload: the same checks in the same round trip, which also reads the
+ * repository's upload policy (the stored rules, `[]` when it has none) that the upload is checked against.
+ */
+export async function authorizeRepositoryUpload(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+): Promise<{ org: Org; repository: Repository; policyRules: unknown }> {
+  return readAuthorizedRepository(ctx, actor, orgSlug, repoSlug, 'write', true);
+}
+
+async function readAuthorizedRepository(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+  need: Need,
+  withPolicy: boolean,
+): Promise<{ org: Org; repository: Repository; policyRules: unknown }> {
   if (actor.kind === 'anonymous') throw new Unauthorized();
   // The org, the user's membership and the repository in one round trip (an upload makes this check
-  // twice: before its body is read and before it is recorded).
-  const rows = await ctx.db.$queryRaw<(Repository & OrgColumns & { 'org.role': Role | null })[]>`
-    SELECT r.*, ${ORG_COLUMNS}, m."role"::text AS "org.role"
+  // twice: before its body is read and before it is recorded, the second time with the policy).
+  const rows = await ctx.db.$queryRaw<
+    (Repository & OrgColumns & { 'org.role': Role | null; 'policy.rules'?: unknown })[]
+  >`
+    SELECT r.*, ${ORG_COLUMNS}, m."role"::text AS "org.role"${withPolicy ? POLICY_COLUMNS : Prisma.empty}
     FROM "Org" o
     LEFT JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = ${actingUser(actor)}
     LEFT JOIN "Repository" r ON r."orgId" = o."id" AND r."slug" = ${repoSlug}
+    ${withPolicy ? POLICY_JOIN : Prisma.empty}
     WHERE o."slug" = ${orgSlug}`;
   const row = rows[0];
   if (!row) throw new NotFound('org');
@@ -132,7 +160,7 @@ export async function authorizeRepository(
   checkOrgNeed(actor, access, 'read');
   if (row.id === null) throw new NotFound('repository');
   const repository = Object.fromEntries(
-    Object.entries(row).filter(([column]) => !column.startsWith('org.')),
+    Object.entries(row).filter(([column]) => !column.startsWith('org.') && !column.startsWith('policy.')),
   ) as unknown as Repository;
   if (
     actor.kind === 'token' &&
@@ -142,8 +170,11 @@ export async function authorizeRepository(
     throw new NotFound('repository');
   }
   if (need !== 'read') checkOrgNeed(actor, access, need);
-  return { org: access.org, repository };
+  return { org: access.org, repository, policyRules: row['policy.rules'] ?? [] };
 }
+
+const POLICY_COLUMNS = Prisma.sql`, p."rules" AS "policy.rules"`;
+const POLICY_JOIN = Prisma.sql`LEFT JOIN "RepositoryPolicy" p ON p."repositoryId" = r."id"`;
 
 /** Only a user's own membership counts (a token carries its creator's role in its scopes). */
 function actingUser(actor: Actor): string | null {

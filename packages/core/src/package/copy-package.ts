@@ -19,7 +19,6 @@ import { ensureDistribution } from '../distribution/ensure-distribution';
 import { Conflict, InvalidRequest, NotFound } from '../errors/domain-errors';
 import { requestPublication } from '../publication/request-publication';
 import { claimFileName, fileNameScope } from './claim-file-name';
-import { lockPackageIdentity } from './lock-package-identity';
 import { type PackageView, toPackageView } from './package-view';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'repo must be a repository slug');
@@ -120,8 +119,7 @@ export async function copyPackageRow(
     throw new InvalidRequest(`The package is already in ${dist.name}.`, 'same_distribution');
   }
   if (mode === 'move') assertNotFrozen(sourceDist, 'moving a package out of it');
-  await lockPackageIdentity(tx, target.repository.id, dist.name, pkg);
-  const targetDist = await ensureDistribution(tx, target.repository.id, format, dist, targetComponent);
+  const targetDist = await ensureDistribution(tx, target.repository.id, format, dist, targetComponent, pkg);
   assertNotFrozen(targetDist, `a ${mode}`);
   const live = await tx.package.findFirst({
     where: {

@@ -5,7 +5,7 @@ import { rpmLocationHref, sourceRpmName } from '@pallet/rpm';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
-import { authorizeRepository } from '../auth/authorize';
+import { authorizeRepository, authorizeRepositoryUpload } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { assertNotFrozen } from '../distribution/assert-not-frozen';
 import { distroAccepts, parseDistributionName } from '../distribution/distribution-name';
@@ -13,7 +13,6 @@ import { ensureDistribution } from '../distribution/ensure-distribution';
 import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-errors';
 import { evaluateUploadPolicy, type PolicyDecision } from '../policy/evaluate-upload-policy';
 import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
-import { lockPackageIdentity } from './lock-package-identity';
 import { type PackageView, toPackageView } from './package-view';
 import { archivePackageContent } from './remove-packages';
 import { declaredLicenses } from './spdx-license';
@@ -111,7 +110,7 @@ export async function uploadPackage(
     const fields = uploadFields.safeParse(rawFields);
     if (!fields.success)
       throw new InvalidRequest(fields.error.issues[0]?.message ?? 'Invalid upload fields.');
-    const { org, repository } = await authorizeRepository(ctx, actor, orgSlug, repoSlug, 'write');
+    const { org, repository, policyRules } = await authorizeRepositoryUpload(ctx, actor, orgSlug, repoSlug);
     const dist = parseDistributionName(fields.data.distribution);
     if (!distroAccepts(dist.distro, staged.format)) {
       throw new InvalidRequest(
@@ -124,7 +123,7 @@ export async function uploadPackage(
     }
     const id = identifyOrRefuse(staged, dist.release, fields.data.component ?? 'main');
     const target = `package ${id.name} ${id.version} ${id.architecture}`;
-    const decision: PolicyDecision = await evaluateUploadPolicy(ctx.db, repository.id, {
+    const decision: PolicyDecision = await evaluateUploadPolicy(ctx.db, policyRules, {
       format: staged.format,
       distro: dist.distro,
       release: dist.release,
@@ -157,8 +156,7 @@ export async function uploadPackage(
     }
     const quarantined = decision.action === 'quarantine';
     const result = await ctx.db.$transaction(async (tx) => {
-      await lockPackageIdentity(tx, repository.id, dist.name, id);
-      const distribution = await ensureDistribution(tx, repository.id, staged.format, dist, id.component);
+      const distribution = await ensureDistribution(tx, repository.id, staged.format, dist, id.component, id);
       const recorded = await recordBlob(tx, staged);
       const blob = recorded.blob;
       blobCreated = recorded.created;

@@ -63,13 +63,13 @@ async function ruleReason(db: Tx, rule: PolicyRule, pkg: UploadCandidate): Promi
   }
 }
 
+/** `storedPolicy` is RepositoryPolicy.rules as read (authorizeRepositoryUpload reads it with the repository). */
 export async function evaluateUploadPolicy(
   db: Tx,
-  repositoryId: string,
+  storedPolicy: unknown,
   pkg: UploadCandidate,
 ): Promise<PolicyDecision> {
-  const row = await db.repositoryPolicy.findUnique({ where: { repositoryId } });
-  const rules = storedRules(row?.rules);
+  const rules = storedRules(storedPolicy);
   const refuse: string[] = [];
   const quarantine: string[] = [];
   for (const rule of rules) {
