@@ -3,7 +3,7 @@
 // stored object: the caller deletes its own copy when `recordBlob` says the bytes were already there.
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import type { Blob, Tx } from '@pallet/db';
+import { type Blob, Prisma, type Tx } from '@pallet/db';
 import type { CoreContext } from '../context/core-context';
 import { BlobDigester } from './blob-digests';
 
@@ -93,19 +93,26 @@ export async function storeBytes(
  * One statement either way, and it sets `touchedAt`: garbage collection removes an unreferenced blob
  * only when its `touchedAt` is older than the grace period, re-checked under the row lock this takes
  * (see core/gc/collect-garbage.ts), so a blob an upload has just found cannot be collected before the
- * upload's package row references it.
+ * upload's package row references it. `alongside`, a scalar subquery of the caller's, is evaluated by
+ * the same statement (same snapshot) and returned as `alongside`: a read that costs no round trip.
  */
-export async function recordBlob(db: Tx, stored: StoredBytes): Promise<{ blob: Blob; created: boolean }> {
+export async function recordBlob(
+  db: Tx,
+  stored: StoredBytes,
+  alongside: Prisma.Sql = Prisma.sql`NULL`,
+): Promise<{ blob: Blob; created: boolean; alongside: unknown }> {
   // ON CONFLICT: two uploads of the same bytes at once end up sharing one row.
-  const rows = await db.$queryRaw<Blob[]>`
+  const rows = await db.$queryRaw<(Blob & { alongside: unknown })[]>`
     INSERT INTO "Blob" ("id", "sha256", "sha512", "sha1", "md5", "size", "storageKey", "createdAt", "touchedAt")
     VALUES (${randomUUID()}, ${stored.sha256}, ${stored.sha512}, ${stored.sha1}, ${stored.md5},
             ${BigInt(stored.size)}, ${stored.storageKey}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
     ON CONFLICT ("sha256") DO UPDATE SET "touchedAt" = now() AT TIME ZONE 'UTC'
-    RETURNING "id", "sha256", "sha512", "sha1", "md5", "size", "storageKey", "createdAt", "touchedAt"`;
-  const blob = rows[0];
-  if (!blob) throw new Error(`recording blob ${stored.sha256} returned no row`);
-  return { blob, created: blob.storageKey === stored.storageKey };
+    RETURNING "id", "sha256", "sha512", "sha1", "md5", "size", "storageKey", "createdAt", "touchedAt",
+              (${alongside}) AS "alongside"`;
+  const row = rows[0];
+  if (!row) throw new Error(`recording blob ${stored.sha256} returned no row`);
+  const { alongside: extra, ...blob } = row;
+  return { blob, created: blob.storageKey === stored.storageKey, alongside: extra };
 }
 
 /** Stores bytes and records their Blob in one step, dropping the new copy when the bytes were known. */

@@ -1,5 +1,6 @@
 // Registers a staged upload as a Package of a distribution: idempotent for identical bytes, 409 for other
 // bytes under the same name+version+arch unless overwrite, then queues it for ingestion.
+import { Prisma } from '@pallet/db';
 import { poolPath } from '@pallet/deb';
 import { rpmLocationHref, sourceRpmName } from '@pallet/rpm';
 import { z } from 'zod';
@@ -157,19 +158,22 @@ export async function uploadPackage(
     const quarantined = decision.action === 'quarantine';
     const result = await ctx.db.$transaction(async (tx) => {
       const distribution = await ensureDistribution(tx, repository.id, staged.format, dist, id.component, id);
-      const recorded = await recordBlob(tx, staged);
+      // The blob row and the id of the identity's live package (at most one: Package_live_identity_key)
+      // in one statement, read under the identity lock; the row itself only when there is one.
+      const recorded = await recordBlob(
+        tx,
+        staged,
+        Prisma.sql`SELECT p."id" FROM "Package" p WHERE p."distributionId" = ${distribution.id}
+          AND p."name" = ${id.name} AND p."version" = ${id.version} AND p."architecture" = ${id.architecture}
+          AND p."status" <> 'REMOVED'`,
+      );
       const blob = recorded.blob;
       blobCreated = recorded.created;
       // The rows an answer shows are at hand (the blob, the distribution): no relation is read again.
-      const live = await tx.package.findFirst({
-        where: {
-          distributionId: distribution.id,
-          name: id.name,
-          version: id.version,
-          architecture: id.architecture,
-          status: { not: 'REMOVED' },
-        },
-      });
+      const live =
+        typeof recorded.alongside === 'string'
+          ? await tx.package.findUniqueOrThrow({ where: { id: recorded.alongside } })
+          : null;
       assertNotFrozen(distribution, 'an upload');
       if (live && live.blobId === blob.id && live.status !== 'DELETING') {
         return { created: false, pkg: { ...live, blob, distribution } };
