@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAptEnv, problems } from './support/apt';
 import { buildDeb } from './support/deb-builder';
 import { retryStaleConnections } from './support/fetch-retry';
-import { type RunningPallet, startPallet } from './support/server';
+import { type RunningPallet, startPallet, waitForServeRecheck } from './support/server';
 
 retryStaleConnections();
 
@@ -177,6 +177,7 @@ describe('signed APT repository, end to end with apt-get', () => {
       bytes[bytes.length - 2] = (bytes[bytes.length - 2] ?? 0) ^ 0x20;
       await pallet.storage.write(key, bytes);
     }
+    await waitForServeRecheck();
     const env = createAptEnv(join(work, 'apt-tamper'));
     env.setSources(setup.apt!.sourcesLine.replace(`/usr/share/keyrings/${ORG}-${REPO}.gpg`, keyFile));
     const update = env.run('apt-get', ['update']);
@@ -188,6 +189,7 @@ describe('signed APT repository, end to end with apt-get', () => {
     const key = await currentKey('dists/bookworm/InRelease');
     const text = (await pallet.storage.read(key)).toString('utf8');
     await pallet.storage.write(key, text.replace('Components: main', 'Components: main evil'));
+    await waitForServeRecheck();
     const env = createAptEnv(join(work, 'apt-tamper-release'));
     env.setSources(setup.apt!.sourcesLine.replace(`/usr/share/keyrings/${ORG}-${REPO}.gpg`, keyFile));
     const update = env.run('apt-get', ['update']);

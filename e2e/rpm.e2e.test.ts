@@ -14,7 +14,7 @@ import { createDnfEnv } from './support/dnf';
 import { retryStaleConnections } from './support/fetch-retry';
 import { buildRpm } from './support/rpm-builder';
 import { checkRpmSignature, requireTools } from './support/rpm-tools';
-import { type RunningPallet, startPallet } from './support/server';
+import { type RunningPallet, startPallet, waitForServeRecheck } from './support/server';
 
 retryStaleConnections();
 
@@ -258,6 +258,7 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
       key,
       gzipSync(xml.replace('pallet-lib test package', 'pallet-lib evil package')),
     );
+    await waitForServeRecheck();
     const env = dnfEnv('dnf-tamper-primary');
     const refresh = env.dnf(['makecache']);
     expect(refresh.code, refresh.output).not.toBe(0);
@@ -276,6 +277,7 @@ describe('signed YUM/DNF and zypper repositories, end to end with the real clien
         xml.replace(`<revision>${revision}</revision>`, `<revision>${Number(revision) + 1}</revision>`),
       );
     }
+    await waitForServeRecheck();
     const refresh = dnfEnv('dnf-tamper-repomd').dnf(['makecache']);
     expect(refresh.code, refresh.output).not.toBe(0);
     expect(refresh.output).toMatch(/repomd\.xml GPG signature verification error: Bad GPG signature/);

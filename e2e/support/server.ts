@@ -119,3 +119,12 @@ export async function startPallet(
   }
   return { baseUrl, instance, storage, stop };
 }
+
+/**
+ * The origin checks a file it holds in memory against the disk at most once a second (RECHECK_MS in
+ * apps/web/src/origin/blob-memory-cache.ts): a test that changes storage behind Pallet's back waits this
+ * long before a client looks, as a second machine's client would arrive after the change.
+ */
+export async function waitForServeRecheck(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1100));
+}

@@ -13,8 +13,10 @@ import { refuseBadRequestTarget } from '../lib/edge-request-target';
 import { PEER_HEADER, stampPeerAddress } from '../lib/peer-address';
 import { loadRouteLabeler } from '../metrics/route-label';
 import { serveMetrics } from '../metrics/serve-metrics';
+import { AnswerCache } from '../origin/answer-cache';
 import { BlobMemoryCache } from '../origin/blob-memory-cache';
 import {
+  answerFromCache,
   handleDownload,
   handleEdgeAuth,
   handleEdgeClientCas,
@@ -44,12 +46,14 @@ const listener = listenForNotifications(config.databaseUrl, 'pallet_serving', {
 // Download counts and token access logs: counted in memory, written every PALLET_STATS_FLUSH_MS and at shutdown.
 const recorder = new DownloadRecorder(core);
 recorder.start(config.statsFlushMs);
+const blobs = new BlobMemoryCache(core.storage, config.serveMemoryBytes);
 const origin: OriginContext = {
   core,
   cache,
   recorder,
   storage: core.storage,
-  blobs: new BlobMemoryCache(core.storage, config.serveMemoryBytes),
+  blobs,
+  answers: new AnswerCache(cache, blobs),
   alwaysHttps: config.appUrl.startsWith('https://'),
 };
 const appOrigin = new URL(config.appUrl).origin;
@@ -109,6 +113,16 @@ const childMetrics = async () => {
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   // Client-IP logic starts from the TCP peer; a client-sent x-pallet-peer is overwritten.
   stampPeerAddress(req);
+  // A repeat /dl request answered whole from the answer cache, synchronously (its target passed the
+  // checks below when the answer was made: the key is the raw target). Counted as it is sent.
+  if (isDownload(req.url ?? '/')) {
+    const started = performance.now();
+    if (answerFromCache(origin, req, res)) {
+      metrics.httpRequests.inc({ method: 'GET', route: '/dl', status: '200' });
+      metrics.httpSeconds.observe({ method: 'GET', route: '/dl' }, (performance.now() - started) / 1000);
+      return;
+    }
+  }
   countRequest(req, res);
   // Malformed escapes and NULs in any URL are answered here, before /dl, the edge hook or Next.js.
   if (refuseBadRequestTarget(req, res)) return;

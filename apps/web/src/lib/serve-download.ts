@@ -68,12 +68,19 @@ function notModified(req: IncomingMessage, etag: string, lastModified: Date): bo
   return !!ims && Date.parse(ims) >= Math.floor(lastModified.getTime() / 1000) * 1000;
 }
 
+/** A whole 200 answer sent from memory: what the answer cache (origin/answer-cache.ts) may keep. */
+export interface WholeAnswer {
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/** Answers with the file; returns the answer when it was a whole 200 from memory, otherwise null. */
 export async function serveDownload(
   sc: ServeContext,
   req: IncomingMessage,
   res: ServerResponse,
   d: Download,
-): Promise<void> {
+): Promise<WholeAnswer | null> {
   const etag = etagOf(d);
   const headers: OutgoingHttpHeaders = {
     'content-type': d.contentType,
@@ -88,7 +95,7 @@ export async function serveDownload(
   if (notModified(req, etag, d.lastModified)) {
     res.writeHead(304, headers);
     res.end();
-    return;
+    return null;
   }
   // GET answers describe the bytes actually sent (storage is the truth, should it ever disagree with
   // the database); HEAD answers come from the database alone and read nothing.
@@ -107,7 +114,7 @@ export async function serveDownload(
     headers['content-length'] = '0';
     res.writeHead(416, headers);
     res.end();
-    return;
+    return null;
   }
   const status = range ? 206 : 200;
   if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
@@ -115,12 +122,12 @@ export async function serveDownload(
   if (req.method === 'HEAD') {
     res.writeHead(status, headers);
     res.end();
-    return;
+    return null;
   }
   if (body) {
     res.writeHead(status, headers);
     res.end(range ? body.subarray(range.start, range.end + 1) : body);
-    return;
+    return range ? null : { headers, body };
   }
   const obj = await sc.storage.get((d as { storageKey: string }).storageKey, range ? { range } : undefined);
   if (!obj) throw new StoredFileMissing();
@@ -132,6 +139,7 @@ export async function serveDownload(
     obj.body.destroy();
     res.destroy();
   });
+  return null;
 }
 
 /** The database names a file that storage does not have: an operator problem, not the client's. */

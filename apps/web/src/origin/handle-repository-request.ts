@@ -16,6 +16,7 @@ import {
   decodePathSegments,
   InvalidRequest,
   isFromTrustedProxy,
+  type PackageFileRef,
   RateLimited,
   resolveClientIp,
   resolveDownload,
@@ -23,6 +24,7 @@ import {
 import { STATUS } from '../lib/http';
 import { PEER_HEADER } from '../lib/peer-address';
 import { cacheControlOf, etagOf, type ServeContext, serveDownload } from '../lib/serve-download';
+import type { AnswerCache } from './answer-cache';
 
 const BASIC_CHALLENGE = 'Basic realm="pallet repository", charset="UTF-8"';
 /** Set by the shipped edge (deploy/nginx/pallet-locations.conf) from a verified client certificate. */
@@ -33,6 +35,8 @@ export interface OriginContext extends ServeContext {
   cache: DownloadCache;
   /** download counts and token access logs, written in batches (absent: nothing is recorded) */
   recorder?: DownloadRecorder;
+  /** whole answers kept for repeat requests (absent: every request is resolved) */
+  answers?: AnswerCache;
 }
 
 function sendError(core: CoreContext, req: IncomingMessage, res: ServerResponse, err: unknown): void {
@@ -111,6 +115,25 @@ function record(
   if (tokenId) oc.recorder.recordAccess(tokenId, ip ?? 'unknown', path);
 }
 
+/** The bookkeeping of record() for an answer from the answer cache (a whole 200 to a GET). */
+function recordHit(
+  oc: OriginContext,
+  req: IncomingMessage,
+  tokenId: string | null,
+  pkg: PackageFileRef | undefined,
+) {
+  if (!oc.recorder) return;
+  if (pkg) oc.recorder.recordDownload(pkg, tokenId);
+  if (tokenId) {
+    const ip = resolveClientIp(
+      req.headers[PEER_HEADER] as string | undefined,
+      req.headers['x-forwarded-for'] as string | undefined,
+      oc.core.config.trustProxy,
+    );
+    oc.recorder.recordAccess(tokenId, ip ?? 'unknown', pathOf(req.url ?? '/'));
+  }
+}
+
 /**
  * The client certificate the edge verified (nginx's URL-escaped PEM), believed only from a trusted
  * proxy (PALLET_TRUST_PROXY): from anyone else the header is ignored, as a certificate is public.
@@ -127,6 +150,19 @@ function presentedCertificate(oc: OriginContext, req: IncomingMessage): string |
   }
 }
 
+/**
+ * A repeat GET /dl answered whole from the answer cache (origin/answer-cache.ts), synchronously, with its
+ * statistics recorded; false when the request must go through handleDownload.
+ */
+export function answerFromCache(oc: OriginContext, req: IncomingMessage, res: ServerResponse): boolean {
+  const key = oc.answers?.keyOf(req) ?? null;
+  if (key === null) return false;
+  const hit = oc.answers!.serve(key, req, res);
+  if (!hit) return false;
+  recordHit(oc, req, hit.tokenId, hit.package);
+  return true;
+}
+
 /** GET/HEAD /dl/... */
 export async function handleDownload(
   oc: OriginContext,
@@ -139,10 +175,25 @@ export async function handleDownload(
       res.end();
       return;
     }
+    const key = oc.answers?.keyOf(req) ?? null;
+    const generation = oc.cache.generation();
     const path = pathOf(req.url ?? '/');
     const resolved = await resolveFor(oc, req, path);
-    await serveDownload(oc, req, res, resolved.d);
+    const whole = await serveDownload(oc, req, res, resolved.d);
     record(oc, req, res, resolved, path);
+    if (whole && key !== null) {
+      const { d, actor } = resolved;
+      const retainedUntil = d.kind === 'stored' ? d.retainedUntil : undefined;
+      oc.answers!.remember(key, {
+        generation,
+        expiresAt: Math.min(Date.now() + oc.cache.ttlMs, retainedUntil ?? Number.POSITIVE_INFINITY),
+        headers: whole.headers,
+        inline: d.kind === 'inline' ? whole.body : null,
+        storageKey: d.kind === 'stored' ? d.storageKey : null,
+        tokenId: actor.kind === 'token' ? actor.tokenId : null,
+        package: d.kind === 'stored' ? d.package : undefined,
+      });
+    }
   } catch (err) {
     sendError(oc.core, req, res, err);
   }

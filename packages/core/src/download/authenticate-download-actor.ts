@@ -64,6 +64,16 @@ export async function authenticateDownloadActor(
   }
 }
 
+/**
+ * The actor the cache still holds for an Authorization header already seen, without any I/O; null when
+ * the header is unknown, its token is no longer cached (revoked, expired, invalidated) or no header.
+ */
+export function cachedDownloadActor(cache: DownloadCache, authorization: string | undefined): Actor | null {
+  if (!authorization) return null;
+  const hash = headerHashes.get(authorization);
+  return hash === undefined ? null : cache.token(hash);
+}
+
 /** Certificate PEM → SHA-256 fingerprint (a pure function of the PEM, so never stale). */
 const pemFingerprints = new Map<string, string | null>();
 

@@ -53,6 +53,8 @@ export class DownloadCache {
   private tokens = new Map<string, Timed<{ actor: Actor; expiresAt: number | null }>>();
   /** bumped by every token invalidation, so a check that raced with one is not remembered */
   private tokenEpoch = 0;
+  /** bumped by every invalidation of any kind (see generation()) */
+  private changes = 0;
 
   constructor(readonly ttlMs = 30_000) {}
 
@@ -66,7 +68,17 @@ export class DownloadCache {
     return this.live;
   }
 
+  /**
+   * Moves on with every change this cache hears of (any notification, clear, liveness change). An answer
+   * derived from cached state while the generation stayed the same is as current as that state, so
+   * callers may keep derived answers (the front's answer cache) keyed by it.
+   */
+  generation(): number {
+    return this.changes;
+  }
+
   clear(): void {
+    this.changes++;
     this.repos.clear();
     this.files.clear();
     this.tokens.clear();
@@ -75,6 +87,7 @@ export class DownloadCache {
 
   /** Applies one `pallet_serving` notification payload. */
   invalidate(payload: string): void {
+    this.changes++;
     if (payload === 'repos') {
       this.repos.clear();
       this.files.clear();
