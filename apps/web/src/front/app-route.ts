@@ -1,11 +1,14 @@
 // App routes the front answers itself with the very route module Next.js would run: the package upload
 // (POST /api/v1/orgs/{org}/repos/{repo}/packages), so that a 1 GiB body never passes through the Next.js
-// process. The node request becomes a Web Request (streamed body, `duplex: 'half'`), the handler's
-// Response goes back with the headers Next.js would add (next.config.ts: the security headers).
+// process. The node request becomes a Web Request without a body; the body stays the node request
+// itself, handed to the route through lib/multipart's attachNodeBody (the route reads it with
+// readMultipartUpload), so busboy reads the socket's chunks directly. The handler's Response goes back
+// with the headers Next.js would add (next.config.ts: the security headers).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { POST as uploadPackage } from '../app/api/v1/orgs/[org]/repos/[repo]/packages/route';
+import { attachNodeBody } from '../lib/multipart';
 import { HSTS_HEADER, SECURITY_HEADERS } from '../lib/security-headers';
 import { GcPacer } from './gc-pacer';
 
@@ -65,10 +68,8 @@ export async function serveAppRoute(
     request = new Request(`${opts.appOrigin}${req.url}`, {
       method: req.method,
       headers: webHeaders(req),
-      body: Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>,
-      duplex: 'half',
       signal: aborted.signal,
-    } as RequestInit);
+    });
   } catch {
     const body = JSON.stringify({
       error: { code: 'invalid_request', message: 'Malformed request headers.' },
@@ -80,6 +81,7 @@ export async function serveAppRoute(
     res.end(body);
     return;
   }
+  attachNodeBody(request, req);
   const release = pacer.hold();
   res.once('close', () => {
     release();

@@ -27,6 +27,16 @@ export interface DiscardBounds {
 const opened = new WeakMap<Request, Readable>();
 const discarding = new WeakMap<Readable, Promise<void>>();
 
+/**
+ * Gives a body-less Request the node stream its body arrives on (the front's IncomingMessage): the
+ * multipart parser then reads the socket's chunks directly, without the round trip through a Web
+ * stream (Readable.toWeb, then Readable.fromWeb) that a streamed Request body costs per chunk.
+ */
+export function attachNodeBody(request: Request, body: Readable): void {
+  body.on('error', () => {});
+  opened.set(request, body);
+}
+
 function bodyOf(request: Request): Readable | null {
   const known = opened.get(request);
   if (known) return known;
