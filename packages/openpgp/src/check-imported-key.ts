@@ -2,8 +2,9 @@
 // unlocked for sealing: one v4 key (gpgv in Debian 12 and rpm ≤ 4.19 cannot read v6 keys), RSA of at least
 // 3072 bits or Ed25519 on the legacy EdDSA algorithm, not expired or revoked, able to sign. Reasons never
 // contain key material or the passphrase.
-import { decryptKey, type Key, type PrivateKey, readPrivateKeys } from 'openpgp';
+import type { Key, PrivateKey } from 'openpgp';
 import { fingerprintOf, keyIdOf } from './hex';
+import { loadOpenpgp } from './load-openpgp';
 import { SIGNING_CONFIG } from './signing-config';
 
 export class KeyPolicyError extends Error {
@@ -31,6 +32,7 @@ export async function checkImportedKey(
   passphrase: string | undefined,
   now: Date = new Date(),
 ): Promise<ImportedKey> {
+  const { decryptKey, readPrivateKeys } = await loadOpenpgp();
   let keys: PrivateKey[];
   try {
     keys = await readPrivateKeys({ armoredKeys: armoredPrivateKey, config: SIGNING_CONFIG });

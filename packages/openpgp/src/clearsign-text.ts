@@ -1,6 +1,6 @@
 // Makes InRelease: the text as an OpenPGP cleartext signed message, one v4 SHA-512 signature per key
 // (several during a key rotation), laid out the way `gpg --clearsign` does so apt's strict parser accepts it.
-import { createCleartextMessage, sign } from 'openpgp';
+import { loadOpenpgp } from './load-openpgp';
 import { readSigningKeys, SIGNING_CONFIG } from './signing-config';
 
 export interface SignOptions {
@@ -13,6 +13,7 @@ export async function clearsignText(
   privateKeysArmored: string[],
   opts: SignOptions = {},
 ): Promise<string> {
+  const { createCleartextMessage, sign } = await loadOpenpgp();
   const signingKeys = await readSigningKeys(privateKeysArmored);
   // gpg treats the file's final newline as the one before BEGIN PGP SIGNATURE (not signed, no blank line).
   const message = await createCleartextMessage({ text: text.replace(/\r?\n$/, '') });

@@ -1,7 +1,7 @@
 // Detached binary-document (type 0x00) signatures over exact bytes: armored for Release.gpg and
 // repomd.xml.asc (one signature per key), raw packet bytes for an RPM header signature (one key).
-import { createMessage, sign } from 'openpgp';
 import type { SignOptions } from './clearsign-text';
+import { loadOpenpgp } from './load-openpgp';
 import { readSigningKeys, SIGNING_CONFIG } from './signing-config';
 
 export interface DetachSignOptions extends SignOptions {
@@ -32,6 +32,7 @@ export async function detachSign(
   if (!opts.armor && privateKeysArmored.length !== 1) {
     throw new Error('A raw (unarmored) detached signature takes exactly one key');
   }
+  const { createMessage, sign } = await loadOpenpgp();
   const signingKeys = await readSigningKeys(privateKeysArmored);
   const message = await createMessage({ binary: toBytes(data) });
   const common = { message, signingKeys, detached: true, date: opts.date, config: SIGNING_CONFIG };

@@ -1,7 +1,8 @@
 // Generates a Pallet repository signing key: a v4, signing-only primary key (no subkeys),
 // RSA-4096 or Ed25519 on the legacy EdDSA algorithm (22) that gpgv 2.2 and rpm ≥ 4.16 understand.
-import { generateKey, type KeyOptions } from 'openpgp';
+import type { KeyOptions } from 'openpgp';
 import { fingerprintOf, keyIdOf } from './hex';
+import { loadOpenpgp } from './load-openpgp';
 import { makeKeyExpiryNonCritical } from './rpm-compatible-expiry';
 import { SIGNING_CONFIG } from './signing-config';
 import type { GeneratedKey, SigningAlgorithm } from './types';
@@ -21,6 +22,7 @@ const ALGORITHM_OPTIONS: Record<SigningAlgorithm, Pick<KeyOptions, 'type' | 'cur
 };
 
 export async function generateSigningKey(opts: GenerateSigningKeyOptions): Promise<GeneratedKey> {
+  const { generateKey } = await loadOpenpgp();
   // OpenPGP key times have one-second resolution; keep createdAt equal to what the key says.
   const createdAt = new Date(Math.floor((opts.now ?? new Date()).getTime() / 1000) * 1000);
   const keyExpirationTime = opts.expiresAt ? secondsUntil(createdAt, opts.expiresAt) : undefined;

@@ -1,6 +1,7 @@
 // Public-key bundles for clients: a binary keyring (apt `signed-by=…gpg`, `gpgv --keyring`) and
 // one armored block holding several keys (repomd.xml.key, `signed-by=…asc`, rpm --import).
-import { armor, enums, type PublicKey, readKeys } from 'openpgp';
+import type { PublicKey } from 'openpgp';
+import { loadOpenpgp } from './load-openpgp';
 
 /** Dearmors and concatenates the public keys (private parts, if any, are dropped). */
 export async function publicKeyToBinary(armored: string | string[]): Promise<Uint8Array> {
@@ -9,6 +10,7 @@ export async function publicKeyToBinary(armored: string | string[]): Promise<Uin
 }
 
 export async function combineArmoredPublicKeys(armored: string[]): Promise<string> {
+  const { armor, enums } = await loadOpenpgp();
   // The CRC footer works around a GnuPG dearmoring bug (dev.gnupg.org/T7071); it is fine for v4 keys.
   return armor(
     enums.armor.publicKey,
@@ -23,6 +25,7 @@ export async function combineArmoredPublicKeys(armored: string[]): Promise<strin
 /** Reads every key in the armored blocks as public keys. */
 export async function readPublicKeys(armored: string[]): Promise<PublicKey[]> {
   if (armored.length === 0) throw new Error('At least one public key is required');
+  const { readKeys } = await loadOpenpgp();
   const keys = await Promise.all(armored.map((armoredKeys) => readKeys({ armoredKeys })));
   return keys.flat().map((key) => key.toPublic());
 }

@@ -1,9 +1,11 @@
 // Reads the facts Pallet stores about a public key (fingerprint, algorithm, validity, user ids).
-import { type Key, readKey } from 'openpgp';
+import type { Key } from 'openpgp';
 import { fingerprintOf, keyIdOf } from './hex';
+import { loadOpenpgp } from './load-openpgp';
 import type { KeyInfo } from './types';
 
 export async function readKeyInfo(armoredPublicKey: string): Promise<KeyInfo> {
+  const { readKey } = await loadOpenpgp();
   let key: Key;
   try {
     key = await readKey({ armoredKey: armoredPublicKey });

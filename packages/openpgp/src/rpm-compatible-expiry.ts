@@ -2,14 +2,8 @@
 // Why: openpgp.js always marks it critical, and rpm ≤ 4.19's own OpenPGP parser (EL8/EL9, SUSE, Debian's
 // rpm 4.18) rejects keys whose critical subpackets it does not implement ("key 1 import failed"); gpg writes
 // it non-critical too. Relies on openpgp.js 6.3 internals (pinned exact), guarded by the rpm --import test.
-import {
-  type Config,
-  config as defaultConfig,
-  type PrivateKey,
-  type SecretKeyPacket,
-  type SignaturePacket,
-  type UserIDPacket,
-} from 'openpgp';
+import type { Config, PrivateKey, SecretKeyPacket, SignaturePacket, UserIDPacket } from 'openpgp';
+import { loadOpenpgp } from './load-openpgp';
 import { SIGNING_CONFIG } from './signing-config';
 
 const KEY_EXPIRATION_SUBPACKET = 9;
@@ -29,6 +23,7 @@ interface SignaturePacketInternals {
 }
 
 export async function makeKeyExpiryNonCritical(privateKey: PrivateKey): Promise<void> {
+  const { config: defaultConfig } = await loadOpenpgp();
   const signingConfig: Config = { ...defaultConfig, ...SIGNING_CONFIG };
   const keyPacket = privateKey.keyPacket as SecretKeyPacket;
   for (const user of privateKey.users) {

@@ -1,9 +1,9 @@
 // Moves a signing key's expiry: new self-signatures (user certification, subkey bindings) carrying the new
 // key-expiration time, made by the key itself. The key material and fingerprint stay; clients that import the
 // new public key take the newest self-signature, so the key is valid until the new date everywhere.
-import { readPrivateKey, reformatKey } from 'openpgp';
 import { fingerprintOf } from './hex';
 import { KeyEnvelopeError } from './key-envelope';
+import { loadOpenpgp } from './load-openpgp';
 import { makeKeyExpiryNonCritical } from './rpm-compatible-expiry';
 import { SIGNING_CONFIG } from './signing-config';
 
@@ -24,6 +24,7 @@ export async function setKeyExpiry(
   privateKeyArmored: string,
   opts: SetKeyExpiryOptions,
 ): Promise<ReSignedKey> {
+  const { readPrivateKey, reformatKey } = await loadOpenpgp();
   const key = await readPrivateKey({ armoredKey: privateKeyArmored }).catch(() => {
     throw new KeyEnvelopeError('Not an armored OpenPGP private key');
   });

@@ -1,15 +1,8 @@
 // Verifies Pallet's own signatures with openpgp.js (self-check after signing, tests), judging them
 // like apt's gpgv method: valid when at least one signature is good and none is bad.
-import {
-  createMessage,
-  type PublicKey,
-  readCleartextMessage,
-  readSignature,
-  type Signature,
-  type VerifyMessageResult,
-  verify,
-} from 'openpgp';
+import type { PublicKey, Signature, VerifyMessageResult } from 'openpgp';
 import { toBytes } from './detach-sign';
+import { loadOpenpgp } from './load-openpgp';
 import { readPublicKeys } from './public-keyring';
 import type { SignatureCheck, VerificationResult } from './types';
 
@@ -24,6 +17,7 @@ export async function verifyDetached(
   publicKeysArmored: string[],
   opts: VerifyOptions = {},
 ): Promise<VerificationResult> {
+  const { createMessage, readSignature, verify } = await loadOpenpgp();
   const verificationKeys = await readPublicKeys(publicKeysArmored);
   const message = await createMessage({ binary: toBytes(data) });
   const parsed: Signature =
@@ -45,6 +39,7 @@ export async function verifyCleartext(
   publicKeysArmored: string[],
   opts: VerifyOptions = {},
 ): Promise<VerificationResult & { text: string }> {
+  const { readCleartextMessage, verify } = await loadOpenpgp();
   const verificationKeys = await readPublicKeys(publicKeysArmored);
   const message = await readCleartextMessage({ cleartextMessage: armored });
   const result = await verify({ message, verificationKeys, date: opts.date });

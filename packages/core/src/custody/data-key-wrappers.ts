@@ -1,7 +1,7 @@
 // Who wraps the per-key data keys: the master key (PALLET_MASTER_KEY, AES-256-GCM here) or AWS KMS
 // (PALLET_KMS_KEY_ID, through @aws-sdk/client-kms, so any KMS-protocol endpoint works). A wrapped data key
 // never leaves this module unwrapped except to seal or open one private key.
-import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { Config } from '@pallet/config';
 import {
   type DataKeyWrapping,
@@ -37,7 +37,15 @@ export function masterKeyWrapper(masterKey: Uint8Array): DataKeyWrapper {
 
 /** KMS binds each wrapped data key to its row through the encryption context (checked on Decrypt). */
 export function kmsWrapper(kms: NonNullable<Config['kms']>): DataKeyWrapper {
-  const client = new KMSClient({ region: kms.region, endpoint: kms.endpoint });
+  // The SDK (several MiB) is loaded at the first KMS call, not by every process that imports core.
+  let loading: Promise<{ sdk: typeof import('@aws-sdk/client-kms'); client: KMSClient }> | undefined;
+  const kmsClient = () => {
+    loading ??= import('@aws-sdk/client-kms').then((sdk) => ({
+      sdk,
+      client: new sdk.KMSClient({ region: kms.region, endpoint: kms.endpoint }),
+    }));
+    return loading;
+  };
   const encryptionContext = (context: string) => ({ 'pallet:key': context });
   const failed = (what: string, err: unknown): never => {
     // The SDK's message names the KMS error (AccessDenied, InvalidCiphertext…); it never holds key bytes.
@@ -46,9 +54,10 @@ export function kmsWrapper(kms: NonNullable<Config['kms']>): DataKeyWrapper {
   return {
     kind: 'aws-kms',
     async generate(context) {
+      const { sdk, client } = await kmsClient();
       const out = await client
         .send(
-          new GenerateDataKeyCommand({
+          new sdk.GenerateDataKeyCommand({
             KeyId: kms.keyId,
             KeySpec: 'AES_256',
             EncryptionContext: encryptionContext(context),
@@ -59,9 +68,10 @@ export function kmsWrapper(kms: NonNullable<Config['kms']>): DataKeyWrapper {
       return { dataKey: out.Plaintext, wrapped: out.CiphertextBlob };
     },
     async wrap(dataKey, context) {
+      const { sdk, client } = await kmsClient();
       const out = await client
         .send(
-          new EncryptCommand({
+          new sdk.EncryptCommand({
             KeyId: kms.keyId,
             Plaintext: dataKey,
             EncryptionContext: encryptionContext(context),
@@ -72,8 +82,11 @@ export function kmsWrapper(kms: NonNullable<Config['kms']>): DataKeyWrapper {
       return out.CiphertextBlob;
     },
     async unwrap(wrapped, context) {
+      const { sdk, client } = await kmsClient();
       const out = await client
-        .send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: encryptionContext(context) }))
+        .send(
+          new sdk.DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: encryptionContext(context) }),
+        )
         .catch((err) => failed('Decrypt', err));
       if (!out.Plaintext) throw new KeyEnvelopeError('KMS returned no plaintext');
       return out.Plaintext;
