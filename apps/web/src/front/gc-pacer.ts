@@ -1,24 +1,38 @@
 // Keeps the front's memory flat while it streams uploads. V8 frees a Buffer's memory only once a
-// collection finds its wrapper dead, and wrappers that live a little while (an S3 part is held for the
-// seconds its request takes) are promoted to the old generation, which V8 collects only after memory
-// outside its heap grew by 64 MiB: an upload's peak would be its working set plus up to 64 MiB of dead
-// buffers. While uploads are in flight, this asks for a full collection whenever buffer memory grew by
-// STEP_BYTES since the last one (a few milliseconds for the front's small heap). Needs `--expose-gc`
-// (the web process's node flags, scripts/lib/supervise.mjs); without it, it does nothing.
-
+// collection finds its wrapper dead. Most upload chunks die young, and a young-generation collection (a
+// scavenge: well under a millisecond for the front's small young generation) frees them; wrappers that live
+// a little while (an S3 part is held for the seconds its request takes, the chunks it was assembled from
+// until then) are promoted to the old generation, which V8 collects only after memory outside its heap
+// grew by 64 MiB: an upload's peak would be its working set plus up to 64 MiB of dead buffers.
+// While uploads are in flight, this asks for a young-generation collection whenever buffer memory grew by
+// STEP_BYTES since the last collection, and for a full one (tens of milliseconds: the whole heap is marked)
+// only when buffer memory still stands STEP_BYTES above what the last full collection left, i.e. when dead
+// buffers sit in the old generation. A filesystem upload then costs a few full collections instead of one
+// per STEP_BYTES. Needs `--expose-gc` (the web process's node flags, scripts/lib/supervise.mjs); without
+// it, it does nothing.
 const STEP_BYTES = 16 * 1024 * 1024;
 const CHECK_MS = 100;
 
-type Gc = () => void;
+/** V8's `gc` with `--expose-gc`: no argument for a full collection, `{ type: 'minor' }` for a scavenge. */
+type Gc = (options?: { type: 'minor' | 'major' }) => void;
+
+/** Bytes held by array buffers (Buffers' contents). (V8's own external-memory count is updated lazily.) */
+const bufferBytes = () => process.memoryUsage().arrayBuffers;
 
 export class GcPacer {
   private active = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** buffer bytes right after the last collection of either kind, and after the last full one */
   private floor = 0;
+  private fullFloor = 0;
   private readonly gc: Gc | undefined;
-  collections = 0;
+  minorCollections = 0;
+  fullCollections = 0;
 
-  constructor(gc: unknown = (globalThis as { gc?: unknown }).gc) {
+  constructor(
+    gc: unknown = (globalThis as { gc?: unknown }).gc,
+    private readonly buffers: () => number = bufferBytes,
+  ) {
     this.gc = typeof gc === 'function' ? (gc as Gc) : undefined;
   }
 
@@ -26,7 +40,7 @@ export class GcPacer {
   hold(): () => void {
     if (!this.gc) return () => {};
     if (this.active++ === 0) {
-      this.floor = process.memoryUsage().arrayBuffers;
+      this.floor = this.fullFloor = this.buffers();
       this.timer = setInterval(() => this.check(), CHECK_MS);
       this.timer.unref();
     }
@@ -41,10 +55,15 @@ export class GcPacer {
     };
   }
 
-  private check(): void {
-    if (process.memoryUsage().arrayBuffers - this.floor < STEP_BYTES) return;
-    this.gc?.();
-    this.collections++;
-    this.floor = process.memoryUsage().arrayBuffers;
+  /** One pacing step (the timer's; public for tests). */
+  check(): void {
+    if (!this.gc || this.buffers() - this.floor < STEP_BYTES) return;
+    this.gc({ type: 'minor' });
+    this.minorCollections++;
+    this.floor = this.buffers();
+    if (this.floor - this.fullFloor < STEP_BYTES) return;
+    this.gc();
+    this.fullCollections++;
+    this.floor = this.fullFloor = this.buffers();
   }
 }
