@@ -1,6 +1,7 @@
 // Serving (issue 10): requests/s for a pool file (~53 KB .deb) and InRelease, public and private
 // (read token as HTTP Basic password), from Pallet's origin server without an edge, beside nginx
-// serving the same bytes from disk (descriptors cached, as the edge caches its own), measured with wrk in the same run. Target: origin >= 25 % of nginx.
+// serving the same bytes from disk (descriptors cached, as the edge caches its own), measured with wrk
+// in the same run. Target: origin >= 25 % of nginx.
 // Behind the shipped edge (deploy/nginx, `npm run edge`): public >= 80 %, private >= 50 % of nginx.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
