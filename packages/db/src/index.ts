@@ -1,6 +1,7 @@
 // The Prisma client (driver adapter for node-postgres) and the generated types, shared by web, worker and core.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
+import { createRawPool, type RawPool, type RawSql } from './raw-sql';
 
 export * from './generated/client';
 
@@ -18,8 +19,34 @@ export function getDb(databaseUrl: string): PrismaClient {
   let client = map.get(databaseUrl);
   if (!client) {
     client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }) });
+    const raw = createRawPool(databaseUrl);
+    rawPools.set(client, raw);
+    // The raw pool closes with the client (callers only know `$disconnect`).
+    const disconnect = client.$disconnect.bind(client);
+    client.$disconnect = async () => {
+      await Promise.allSettled([raw.end()]);
+      await disconnect();
+    };
     map.set(databaseUrl, client);
   }
   return client;
 }
+
+// Beside the client map on globalThis (Next.js dev reloads modules), so a kept client keeps its pool.
+const poolsHolder = globalThis as { __palletRawPools?: WeakMap<object, RawPool> };
+poolsHolder.__palletRawPools ??= new WeakMap();
+const rawPools = poolsHolder.__palletRawPools;
+
+/**
+ * The plain-pg path of a client made by getDb (see raw-sql.ts); for any other client or a transaction
+ * client, the same statement through Prisma's `$queryRawUnsafe` (so it joins the transaction).
+ */
+export function rawSql(db: Db | Tx): RawSql {
+  const pool = rawPools.get(db);
+  if (pool) return pool;
+  return {
+    query: <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values),
+  };
+}
 export { listenForNotifications, type NotificationListener } from './listen-notifications';
+export type { RawSql } from './raw-sql';

@@ -1,6 +1,6 @@
 // Tenant isolation and permissions in one place: every core service resolves its org and repository
 // through these functions. Another org's resources answer NotFound, never Forbidden (no existence leak).
-import { type Org, Prisma, type Repository, type Role } from '@pallet/db';
+import { type Org, type Repository, type Role, rawSql } from '@pallet/db';
 import type { CoreContext } from '../context/core-context';
 import { Forbidden, NotFound, Unauthorized } from '../errors/domain-errors';
 import type { Actor, Scope } from './actor';
@@ -52,7 +52,7 @@ interface OrgAccess {
 }
 
 /** The columns of Org, read under an `org.` prefix beside another table's row (authorize.int.test.ts keeps it whole). */
-const ORG_COLUMNS = Prisma.sql`o."id" AS "org.id", o."slug" AS "org.slug", o."name" AS "org.name",
+const ORG_COLUMNS = `o."id" AS "org.id", o."slug" AS "org.slug", o."name" AS "org.name",
   o."createdAt" AS "org.createdAt", o."updatedAt" AS "org.updatedAt"`;
 type OrgColumns = {
   'org.id': string;
@@ -95,12 +95,14 @@ export async function authorizeOrg(
   need: Need,
 ): Promise<Org> {
   if (actor.kind === 'anonymous') throw new Unauthorized();
-  // The org and the user's membership in one round trip.
-  const rows = await ctx.db.$queryRaw<(OrgColumns & { role: Role | null })[]>`
-    SELECT ${ORG_COLUMNS}, m."role"::text AS "role"
+  // The org and the user's membership in one round trip (plain pg, see @pallet/db raw-sql.ts).
+  const rows = await rawSql(ctx.db).query<OrgColumns & { role: Role | null }>(
+    `SELECT ${ORG_COLUMNS}, m."role"::text AS "role"
     FROM "Org" o
-    LEFT JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = ${actingUser(actor)}
-    WHERE o."slug" = ${orgSlug}`;
+    LEFT JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = $1
+    WHERE o."slug" = $2`,
+    [actingUser(actor), orgSlug],
+  );
   const row = rows[0];
   if (!row) throw new NotFound('org');
   const access = { org: orgOf(row), role: row.role };
@@ -143,16 +145,10 @@ async function readAuthorizedRepository(
 ): Promise<{ org: Org; repository: Repository; policyRules: unknown }> {
   if (actor.kind === 'anonymous') throw new Unauthorized();
   // The org, the user's membership and the repository in one round trip (an upload makes this check
-  // twice: before its body is read and before it is recorded, the second time with the policy).
-  const rows = await ctx.db.$queryRaw<
-    (Repository & OrgColumns & { 'org.role': Role | null; 'policy.rules'?: unknown })[]
-  >`
-    SELECT r.*, ${ORG_COLUMNS}, m."role"::text AS "org.role"${withPolicy ? POLICY_COLUMNS : Prisma.empty}
-    FROM "Org" o
-    LEFT JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = ${actingUser(actor)}
-    LEFT JOIN "Repository" r ON r."orgId" = o."id" AND r."slug" = ${repoSlug}
-    ${withPolicy ? POLICY_JOIN : Prisma.empty}
-    WHERE o."slug" = ${orgSlug}`;
+  // twice: before its body is read and before it is recorded, the second time with the policy). Plain pg.
+  const rows = await rawSql(ctx.db).query<
+    Repository & OrgColumns & { 'org.role': Role | null; 'policy.rules'?: unknown }
+  >(withPolicy ? REPOSITORY_WITH_POLICY_SQL : REPOSITORY_SQL, [actingUser(actor), repoSlug, orgSlug]);
   const row = rows[0];
   if (!row) throw new NotFound('org');
   const access = { org: orgOf(row), role: row['org.role'] };
@@ -173,8 +169,16 @@ async function readAuthorizedRepository(
   return { org: access.org, repository, policyRules: row['policy.rules'] ?? [] };
 }
 
-const POLICY_COLUMNS = Prisma.sql`, p."rules" AS "policy.rules"`;
-const POLICY_JOIN = Prisma.sql`LEFT JOIN "RepositoryPolicy" p ON p."repositoryId" = r."id"`;
+/** The repository read: $1 acting user (or null), $2 repository slug, $3 org slug. */
+const repositorySql = (withPolicy: boolean) => `
+    SELECT r.*, ${ORG_COLUMNS}, m."role"::text AS "org.role"${withPolicy ? `, p."rules" AS "policy.rules"` : ''}
+    FROM "Org" o
+    LEFT JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = $1
+    LEFT JOIN "Repository" r ON r."orgId" = o."id" AND r."slug" = $2
+    ${withPolicy ? `LEFT JOIN "RepositoryPolicy" p ON p."repositoryId" = r."id"` : ''}
+    WHERE o."slug" = $3`;
+const REPOSITORY_SQL = repositorySql(false);
+const REPOSITORY_WITH_POLICY_SQL = repositorySql(true);
 
 /** Only a user's own membership counts (a token carries its creator's role in its scopes). */
 function actingUser(actor: Actor): string | null {

@@ -4,7 +4,7 @@
 // creator left the org is dead. Failed checks are counted per source; over the limit, failing answers
 // turn into 429 while valid tokens from the same source keep working.
 
-import type { Role } from '@pallet/db';
+import { type Role, rawSql } from '@pallet/db';
 import type { Actor, Scope } from '../auth/actor';
 import { scopesWithinRole } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
@@ -30,15 +30,17 @@ interface TokenRow {
   creatorRole: Role | null;
 }
 
-/** The token and its creator's membership in one round trip (every API request pays it). */
+/** The token and its creator's membership in one round trip (every API request pays it; plain pg). */
 async function findLiveToken(ctx: CoreContext, secret: string) {
   if (!looksLikeToken(secret)) return null;
-  const rows = await ctx.db.$queryRaw<TokenRow[]>`
-    SELECT t."id", t."orgId", t."name", t."displayPrefix", t."scopes", t."repositoryIds", t."createdById",
+  const rows = await rawSql(ctx.db).query<TokenRow>(
+    `SELECT t."id", t."orgId", t."name", t."displayPrefix", t."scopes", t."repositoryIds", t."createdById",
            t."expiresAt", t."lastUsedAt", t."revokedAt", m."role"::text AS "creatorRole"
     FROM "ApiToken" t
     LEFT JOIN "Membership" m ON m."orgId" = t."orgId" AND m."userId" = t."createdById"
-    WHERE t."tokenHash" = ${hashTokenSecret(secret)}`;
+    WHERE t."tokenHash" = $1`,
+    [hashTokenSecret(secret)],
+  );
   const token = rows[0];
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= new Date())) return null;
   return token.creatorRole ? { token, creatorRole: token.creatorRole } : null;
