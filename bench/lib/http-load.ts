@@ -33,12 +33,15 @@ export interface StaticNginx {
 }
 
 /**
- * nginx serving `files` (URL path → bytes) from a temporary directory, configured as a tuned static
- * file server would be: sendfile, keep-alive, no access log, one worker per CPU, and open descriptors
- * cached (open_file_cache, as the shipped edge caches its own cache files' descriptors), so that the
- * edge is never measured against a reference slower than itself could be.
+ * nginx serving `files` (URL path → bytes) from a temporary directory, configured as a plain static
+ * file server would be: sendfile, keep-alive, no access log, one worker per CPU (the issue's reference).
+ * With `openFileCache`, open descriptors are cached too (as the shipped edge caches its own cache files'
+ * descriptors): the tuned reference printed beside the plain one.
  */
-export async function startStaticNginx(files: Map<string, Uint8Array>): Promise<StaticNginx> {
+export async function startStaticNginx(
+  files: Map<string, Uint8Array>,
+  opts: { openFileCache?: boolean } = {},
+): Promise<StaticNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'pallet-bench-nginx-'));
   const docroot = join(dir, 'www');
   for (const [path, bytes] of files) {
@@ -60,8 +63,7 @@ http {
   sendfile on;
   tcp_nopush on;
   keepalive_requests 100000;
-  open_file_cache max=10000 inactive=60s;
-  open_file_cache_valid 10s;
+  ${opts.openFileCache ? 'open_file_cache max=10000 inactive=60s; open_file_cache_valid 10s;' : ''}
   types { application/vnd.debian.binary-package deb; }
   default_type application/octet-stream;
   client_body_temp_path ${dir}/tmp;

@@ -39,6 +39,8 @@ export interface ServingFigure {
   access: 'public' | 'private (read token)';
   reqPerSec: number;
   reference: { name: string; reqPerSec: number };
+  /** a second reference measured in the same rounds (nginx with open_file_cache), printed beside */
+  tunedReference?: { name: string; reqPerSec: number };
   /** the target as a fraction of the reference, e.g. 0.25 */
   target?: number;
 }
