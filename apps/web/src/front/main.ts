@@ -75,15 +75,19 @@ const webDir = join(import.meta.dirname, import.meta.filename.endsWith('.mjs') ?
 const routeLabel = loadRouteLabeler(join(webDir, '.next'));
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+/** Counts one answer by method, route pattern and status, timed from `started`. */
+function countAnswer(method: string, route: string, status: number, started: number): void {
+  metrics.httpRequests.inc({ method, route, status: String(status) });
+  metrics.httpSeconds.observe({ method, route }, (performance.now() - started) / 1000);
+}
+
 /** Counts every answer by route pattern and status once it has been sent. */
 function countRequest(req: IncomingMessage, res: ServerResponse): void {
   const started = performance.now();
   const path = req.url ?? '/';
   res.once('finish', () => {
     const method = METHODS.has(req.method ?? '') ? req.method! : 'other';
-    const route = routeLabel(path);
-    metrics.httpRequests.inc({ method, route, status: String(res.statusCode) });
-    metrics.httpSeconds.observe({ method, route }, (performance.now() - started) / 1000);
+    countAnswer(method, routeLabel(path), res.statusCode, started);
   });
 }
 
@@ -118,8 +122,7 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   if (isDownload(req.url ?? '/')) {
     const started = performance.now();
     if (answerFromCache(origin, req, res)) {
-      metrics.httpRequests.inc({ method: 'GET', route: '/dl', status: '200' });
-      metrics.httpSeconds.observe({ method: 'GET', route: '/dl' }, (performance.now() - started) / 1000);
+      countAnswer('GET', '/dl', 200, started);
       return;
     }
   }

@@ -85,12 +85,7 @@ async function resolveFor(
   path: string,
 ): Promise<{ d: Download; actor: Actor; ip: string | undefined }> {
   const segments = decodePathSegments(path, '/dl');
-  // Behind the edge, the client is who the trusted proxies (PALLET_TRUST_PROXY) say it is.
-  const ip = resolveClientIp(
-    req.headers[PEER_HEADER] as string | undefined,
-    req.headers['x-forwarded-for'] as string | undefined,
-    oc.core.config.trustProxy,
-  );
+  const ip = clientIp(oc, req);
   const certificate = req.headers.authorization ? null : presentedCertificate(oc, req);
   const actor = certificate
     ? await authenticateDownloadCertificate(oc.core, oc.cache, certificate, ip)
@@ -98,7 +93,33 @@ async function resolveFor(
   return { d: await resolveDownload(oc.core, oc.cache, actor, segments), actor, ip };
 }
 
-/** In-memory bookkeeping only (download-recorder.ts): the statistics and the token's access log. */
+/** Behind the edge, the client is who the trusted proxies (PALLET_TRUST_PROXY) say it is. */
+function clientIp(oc: OriginContext, req: IncomingMessage): string | undefined {
+  return resolveClientIp(
+    req.headers[PEER_HEADER] as string | undefined,
+    req.headers['x-forwarded-for'] as string | undefined,
+    oc.core.config.trustProxy,
+  );
+}
+
+/**
+ * In-memory bookkeeping only (download-recorder.ts): a download of `counted` (a package file, when the
+ * answer counts as one) and the token's access log, with the request's own address (a cached actor
+ * carries the address of the request that filled the cache).
+ */
+function recordServed(
+  oc: OriginContext,
+  tokenId: string | null,
+  counted: PackageFileRef | undefined,
+  ip: string | undefined,
+  path: string,
+) {
+  if (!oc.recorder) return;
+  if (counted) oc.recorder.recordDownload(counted, tokenId);
+  if (tokenId) oc.recorder.recordAccess(tokenId, ip ?? 'unknown', path);
+}
+
+/** The bookkeeping of a resolved answer (nothing for an error). */
 function record(
   oc: OriginContext,
   req: IncomingMessage,
@@ -107,31 +128,9 @@ function record(
   path: string,
 ) {
   const { d, actor, ip } = resolved;
-  if (!oc.recorder || res.statusCode >= 400) return;
-  const tokenId = actor.kind === 'token' ? actor.tokenId : null;
-  if (d.kind === 'stored' && d.package && countsAsDownload(req.method, res.statusCode, req.headers.range))
-    oc.recorder.recordDownload(d.package, tokenId);
-  // The request's own address: a cached actor carries the address of the request that filled the cache.
-  if (tokenId) oc.recorder.recordAccess(tokenId, ip ?? 'unknown', path);
-}
-
-/** The bookkeeping of record() for an answer from the answer cache (a whole 200 to a GET). */
-function recordHit(
-  oc: OriginContext,
-  req: IncomingMessage,
-  tokenId: string | null,
-  pkg: PackageFileRef | undefined,
-) {
-  if (!oc.recorder) return;
-  if (pkg) oc.recorder.recordDownload(pkg, tokenId);
-  if (tokenId) {
-    const ip = resolveClientIp(
-      req.headers[PEER_HEADER] as string | undefined,
-      req.headers['x-forwarded-for'] as string | undefined,
-      oc.core.config.trustProxy,
-    );
-    oc.recorder.recordAccess(tokenId, ip ?? 'unknown', pathOf(req.url ?? '/'));
-  }
+  if (res.statusCode >= 400) return;
+  const counts = d.kind === 'stored' && countsAsDownload(req.method, res.statusCode, req.headers.range);
+  recordServed(oc, actor.kind === 'token' ? actor.tokenId : null, counts ? d.package : undefined, ip, path);
 }
 
 /**
@@ -159,7 +158,14 @@ export function answerFromCache(oc: OriginContext, req: IncomingMessage, res: Se
   if (key === null) return false;
   const hit = oc.answers!.serve(key, req, res);
   if (!hit) return false;
-  recordHit(oc, req, hit.tokenId, hit.package);
+  // A whole 200 to a GET: it counts as a download of its package file, if it is one.
+  recordServed(
+    oc,
+    hit.tokenId,
+    hit.package,
+    hit.tokenId ? clientIp(oc, req) : undefined,
+    pathOf(req.url ?? '/'),
+  );
   return true;
 }
 
