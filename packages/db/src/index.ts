@@ -1,5 +1,6 @@
 // The Prisma client (driver adapter for node-postgres) and the generated types, shared by web, worker and core.
 import { PrismaPg } from '@prisma/adapter-pg';
+import { TRANSACTION_OPTIONS } from './busy';
 import { PrismaClient } from './generated/client';
 import { createRawPool, type RawPool, type RawSql } from './raw-sql';
 
@@ -18,7 +19,10 @@ export function getDb(databaseUrl: string): PrismaClient {
   g.__palletDb = map;
   let client = map.get(databaseUrl);
   if (!client) {
-    client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }) });
+    client = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }),
+      transactionOptions: TRANSACTION_OPTIONS,
+    });
     const raw = createRawPool(databaseUrl);
     rawPools.set(client, raw);
     // The raw pool closes with the client (callers only know `$disconnect`).
@@ -48,5 +52,6 @@ export function rawSql(db: Db | Tx): RawSql {
     query: <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values),
   };
 }
+export { isDatabaseBusy, TRANSACTION_OPTIONS } from './busy';
 export { listenForNotifications, type NotificationListener } from './listen-notifications';
 export type { RawSql } from './raw-sql';

@@ -1,5 +1,6 @@
 // The HTTP side of the contract: JSON responses and the single mapping from domain errors to statuses.
-import { DomainError, type DomainErrorKind, InvalidRequest, RateLimited } from '@pallet/core';
+import { Busy, DomainError, type DomainErrorKind, InvalidRequest, RateLimited } from '@pallet/core';
+import { isDatabaseBusy } from '@pallet/db';
 import { getCore } from './core';
 import { assertSafeValue } from './edge-input';
 import { readLimitedText } from './request-body';
@@ -38,10 +39,17 @@ export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 
-export function errorResponse(err: unknown): Response {
+/** Errors that are not bugs though they come from below the domain: a database with no connection free. */
+export function knownError(err: unknown): unknown {
+  return isDatabaseBusy(err) ? new Busy() : err;
+}
+
+export function errorResponse(thrown: unknown): Response {
+  const err = knownError(thrown);
   if (err instanceof DomainError) {
     const headers: Record<string, string> = {};
-    if (err instanceof RateLimited) headers['retry-after'] = String(err.retryAfterSeconds);
+    if (err instanceof RateLimited || err instanceof Busy)
+      headers['retry-after'] = String(err.retryAfterSeconds);
     if (err.kind === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="pallet"';
     if (err.code === 'auth_required')
       headers['www-authenticate'] = 'Basic realm="pallet repository", charset="UTF-8"';

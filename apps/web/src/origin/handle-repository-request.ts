@@ -6,6 +6,7 @@ import {
   type Actor,
   authenticateDownloadActor,
   authenticateDownloadCertificate,
+  Busy,
   type CoreContext,
   clientCaBundle,
   countsAsDownload,
@@ -21,7 +22,7 @@ import {
   resolveClientIp,
   resolveDownload,
 } from '@pallet/core';
-import { STATUS } from '../lib/http';
+import { knownError, STATUS } from '../lib/http';
 import { PEER_HEADER } from '../lib/peer-address';
 import { cacheControlOf, etagOf, type ServeContext, serveDownload } from '../lib/serve-download';
 import type { AnswerCache } from './answer-cache';
@@ -39,7 +40,8 @@ export interface OriginContext extends ServeContext {
   answers?: AnswerCache;
 }
 
-function sendError(core: CoreContext, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+function sendError(core: CoreContext, req: IncomingMessage, res: ServerResponse, thrown: unknown): void {
+  const err = knownError(thrown);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -52,7 +54,8 @@ function sendError(core: CoreContext, req: IncomingMessage, res: ServerResponse,
   let body: { error: { code: string; message: string } };
   if (err instanceof DomainError) {
     status = STATUS[err.kind];
-    if (err instanceof RateLimited) headers['retry-after'] = String(err.retryAfterSeconds);
+    if (err instanceof RateLimited || err instanceof Busy)
+      headers['retry-after'] = String(err.retryAfterSeconds);
     if (err.kind === 'unauthorized') headers['www-authenticate'] = BASIC_CHALLENGE;
     body = { error: { code: err.code, message: err.message } };
   } else {

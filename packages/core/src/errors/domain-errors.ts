@@ -78,6 +78,16 @@ export class Locked extends DomainError {
     super('locked', code, message);
   }
 }
+/**
+ * Every database connection stayed busy for longer than a request waits (a burst beyond the pool): the
+ * request changed nothing and may be sent again shortly. HTTP 503 with Retry-After.
+ */
+export class Busy extends DomainError {
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super('unavailable', 'busy', 'The service is busy; nothing was changed. Retry in a moment.');
+  }
+}
 export class Unavailable extends DomainError {
   constructor(message: string) {
     super('unavailable', 'unavailable', message);
