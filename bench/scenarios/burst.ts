@@ -183,7 +183,8 @@ async function sequentialUploads(): Promise<void> {
 
 work = mkdtempSync(join(tmpdir(), 'pallet-bench-burst-'));
 // The production debounce (the test instances shorten it).
-pallet = await startPallet('bench_burst', { PALLET_PUBLISH_DEBOUNCE_MS: '300', LOG_LEVEL: 'warn' });
+// The default debounce (PALLET_PUBLISH_DEBOUNCE_MS, 150 ms), as `npm start` runs it.
+pallet = await startPallet('bench_burst', { PALLET_PUBLISH_DEBOUNCE_MS: '150', LOG_LEVEL: 'warn' });
 try {
   api = new PalletClient(pallet.baseUrl);
   const signup = await api.signup('bench@pallet.invalid', 'correct horse battery staple', ORG);

@@ -243,7 +243,7 @@ const envSchema = z.object({
   PALLET_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   PALLET_OIDC_NAME: z.string().min(1).max(50).default('Single sign-on'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  PALLET_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(300),
+  PALLET_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(150),
   PALLET_PUBLISH_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3000),
   PALLET_RETAIN_SUPERSEDED_HOURS: z.coerce.number().min(0).default(72),
   PALLET_GC_INTERVAL_MINUTES: z.coerce.number().min(0).default(360),
