@@ -106,13 +106,16 @@ export const WEB_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_M
  * The web process: the front (apps/web/dist/front.mjs, bundled by the web app's build) under plain node,
  * which starts Next.js as its own child. A small young generation keeps the front lean while it streams
  * uploads (V8's default semi-spaces grow to 16 MiB each); `--expose-gc` lets it collect dead upload
- * buffers early (apps/web/src/front/gc-pacer.ts).
+ * buffers early (apps/web/src/front/gc-pacer.ts). `--liftoff-only`: Prisma's query compiler is a 3.4 MB
+ * WebAssembly module, instantiated at the front's first Prisma query (the end of its first upload); V8's
+ * optimizing tier (TurboFan) recompiling its hot functions cost 40-60 MiB of RSS there and more CPU than it
+ * saved (the first query ~0.8 s of CPU instead of ~0.4 s, later ones no faster), measured in a bare node.
  */
 export function webProcess(env = process.env, stdio = 'inherit') {
   return {
     name: 'web',
     command: process.execPath,
-    args: ['--max-semi-space-size=1', '--expose-gc', 'dist/front.mjs'],
+    args: ['--max-semi-space-size=1', '--liftoff-only', '--expose-gc', 'dist/front.mjs'],
     cwd: join(ROOT, 'apps', 'web'),
     env: { ...WEB_MALLOC_ENV, ...env },
     stdio,
