@@ -1,6 +1,8 @@
 // Typed client of the api-v1 contract, used by the CLI and the end-to-end tests.
-import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
+import { postMultipartFile } from './multipart-upload';
+
+export { type MultipartFileUpload, postMultipartFile } from './multipart-upload';
 
 export class ApiError extends Error {
   constructor(
@@ -223,12 +225,17 @@ export class PalletClient {
     file: string,
     fields: { distribution: string; component?: string; overwrite?: boolean },
   ) {
-    const form = new FormData();
-    form.set('distribution', fields.distribution);
-    if (fields.component) form.set('component', fields.component);
-    if (fields.overwrite) form.set('overwrite', 'true');
-    form.set('file', await openAsBlob(file), basename(file));
-    return this.request<PackageInfo>('POST', `/orgs/${org}/repos/${repo}/packages`, form);
+    const form: Record<string, string> = { distribution: fields.distribution };
+    if (fields.component) form.component = fields.component;
+    if (fields.overwrite) form.overwrite = 'true';
+    // Streamed by postMultipartFile (node:http), not by this client's fetch: see multipart-upload.ts.
+    const res = await postMultipartFile(`${this.baseUrl}/api/v1/orgs/${org}/repos/${repo}/packages`, {
+      path: file,
+      filename: basename(file),
+      fields: form,
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+    });
+    return readApiResponse<PackageInfo>(res);
   }
 
   async getPackage(org: string, repo: string, id: string) {
