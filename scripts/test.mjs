@@ -1,6 +1,6 @@
 // `npm test`: sets the machine up (as `npm start` does, plus the real package clients and Chromium),
 // then runs typecheck, lint, unit + integration tests, builds the web app and runs the end-to-end suite.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, setup } from './lib/setup.mjs';
@@ -10,64 +10,98 @@ const out = join(root, 'test-output');
 mkdirSync(out, { recursive: true });
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' };
 
-const steps = [
-  ['typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only', '--concurrency=2']],
-  ['typecheck bench', 'npx', ['tsc', '-p', 'bench/tsconfig.json']],
-  ['lint', 'npx', ['biome', 'check', '.']],
+const step = (name, cmd, args, stepEnv = {}) => ({ name, cmd, args, env: stepEnv });
+const vitestJson = (file) => ['--reporter=default', '--reporter=json', `--outputFile=${join(out, file)}`];
+
+// Stages run one after the other; the lanes of a stage run side by side, each its steps in turn. On two
+// cores the unit + integration tests (one vitest worker, much of it waiting on PostgreSQL, Redis and the
+// package clients) leave a core to the type checks, lint and the web build, which nothing else needs
+// first. The end-to-end suite needs the build, and runs alone: its timeouts are not meant to share the
+// machine with anything but itself.
+const stages = [
   [
-    'unit + integration',
-    'npx',
-    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'vitest.json')}`],
-  ],
-  ['build web', 'npx', ['turbo', 'run', 'build', '--filter=@pallet/web', '--output-logs=errors-only']],
-  [
-    'end-to-end',
-    'npx',
     [
-      'vitest',
-      'run',
-      '-c',
-      'e2e/vitest.config.ts',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile=${join(out, 'e2e.json')}`,
+      step('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only', '--concurrency=2']),
+      step('typecheck bench', 'npx', ['tsc', '-p', 'bench/tsconfig.json']),
+      step('lint', 'npx', ['biome', 'check', '.']),
+      step('build web', 'npx', [
+        'turbo',
+        'run',
+        'build',
+        '--filter=@pallet/web',
+        '--output-logs=errors-only',
+      ]),
     ],
+    [step('unit + integration', 'npx', ['vitest', 'run', ...vitestJson('vitest.json')])],
   ],
-  // The package-client suites (apt; dnf and zypper in rpm) again with S3 storage (s3rver started per
-  // instance), plus overwrite (names keep their bytes) and garbage collection, whose storage listing
-  // differs most between backends. `npm run test:e2e:s3` runs the whole suite on S3 (about 20 min).
   [
-    'end-to-end on S3',
-    'npx',
     [
-      'vitest',
-      'run',
-      '-c',
-      'e2e/vitest.config.ts',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile=${join(out, 'e2e-s3.json')}`,
-      'e2e/apt.e2e.test.ts',
-      'e2e/rpm.e2e.test.ts',
-      'e2e/private-repo.e2e.test.ts',
-      'e2e/upload-overwrite.e2e.test.ts',
-      'e2e/gc.e2e.test.ts',
+      step('end-to-end', 'npx', ['vitest', 'run', '-c', 'e2e/vitest.config.ts', ...vitestJson('e2e.json')]),
+      // The package-client suites (apt; dnf and zypper in rpm) again with S3 storage (s3rver started per
+      // instance), plus overwrite (names keep their bytes) and garbage collection, whose storage listing
+      // differs most between backends. `npm run test:e2e:s3` runs the whole suite on S3 (about 20 min).
+      step(
+        'end-to-end on S3',
+        'npx',
+        [
+          'vitest',
+          'run',
+          '-c',
+          'e2e/vitest.config.ts',
+          ...vitestJson('e2e-s3.json'),
+          'e2e/apt.e2e.test.ts',
+          'e2e/rpm.e2e.test.ts',
+          'e2e/private-repo.e2e.test.ts',
+          'e2e/upload-overwrite.e2e.test.ts',
+          'e2e/gc.e2e.test.ts',
+        ],
+        { PALLET_E2E_STORAGE: 's3' },
+      ),
     ],
-    { PALLET_E2E_STORAGE: 's3' },
   ],
 ];
 
-const failedSteps = [];
-for (const [name, cmd, args, stepEnv] of steps) {
-  console.log(`\n[test] ${name}: ${cmd} ${args.join(' ')}`);
+/** Runs one step; beside other lanes its output is kept and printed in one piece when it ends. */
+function runStep({ name, cmd, args, env: stepEnv }, alone) {
+  if (alone) console.log(`\n[test] ${name}: ${cmd} ${args.join(' ')}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...stepEnv } });
-  console.log(
-    `[test] ${name} ${r.status === 0 ? 'ok' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`,
+  const child = spawn(cmd, args, {
+    cwd: root,
+    env: { ...env, ...stepEnv },
+    stdio: alone ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks = [];
+  child.stdout?.on('data', (c) => chunks.push(c));
+  child.stderr?.on('data', (c) => chunks.push(c));
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      const ok = code === 0;
+      const seconds = Math.round((Date.now() - started) / 1000);
+      if (!alone) {
+        console.log(`\n[test] ${name}: ${cmd} ${args.join(' ')}`);
+        process.stdout.write(Buffer.concat(chunks));
+      }
+      console.log(`[test] ${name} ${ok ? 'ok' : `FAILED${signal ? ` (${signal})` : ''}`} in ${seconds} s`);
+      resolve(ok);
+    });
+  });
+}
+
+const failedSteps = [];
+let stopped = false;
+for (const lanes of stages) {
+  const alone = lanes.length === 1;
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const s of lane) {
+        if (await runStep(s, alone)) continue;
+        failedSteps.push(s.name);
+        // Without a build there is nothing for the end-to-end suite to run against.
+        if (s.name === 'build web') stopped = true;
+      }
+    }),
   );
-  if (r.status !== 0) failedSteps.push(name);
-  // Without a build there is nothing for the end-to-end suite to run against.
-  if (r.status !== 0 && name === 'build web') break;
+  if (stopped) break;
 }
 
 let passed = 0;
