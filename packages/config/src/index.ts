@@ -126,7 +126,11 @@ export interface Config {
   listenHost?: string;
   /** memory the origin server may hold small repository files in (bytes) */
   serveMemoryBytes: number;
-  /** hash large uploads' MD5 and SHA-512 on a worker thread (PALLET_DIGEST_THREAD, default on) */
+  /**
+   * hash large uploads' MD5 and SHA-512 on a worker thread (PALLET_DIGEST_THREAD; `auto`, the default: on
+   * filesystem storage, off on S3, where the network bounds an upload and the thread's isolate and ring
+   * would only add to the web process's memory)
+   */
   digestThread: boolean;
   /** the shipped edge's directory (`npm run edge`): its TLS certificate state is read from there */
   edgeDir: string;
@@ -267,7 +271,7 @@ const envSchema = z.object({
   PALLET_SIGNIN_MAX_DELAY: z.string().default('15m').transform(durationSeconds),
   PALLET_SERVE_MEMORY_MB: z.coerce.number().min(0).default(64),
   // MD5 and SHA-512 of large uploads on a worker thread (faster) or on the calling thread (~15-20 MiB less RSS).
-  PALLET_DIGEST_THREAD: z.enum(['on', 'off']).default('on'),
+  PALLET_DIGEST_THREAD: z.enum(['on', 'off', 'auto']).default('auto'),
   PALLET_EDGE_DIR: z.string().optional(),
   PALLET_LISTEN_HOST: z.string().min(1).optional(),
   PALLET_PURGE_WEBHOOK_URL: z.url().optional(),
@@ -536,7 +540,8 @@ export function loadConfig(
     witnessLogs: e.PALLET_WITNESS_LOGS.split(/[\s,]+/).filter(Boolean),
     listenHost: e.PALLET_LISTEN_HOST,
     serveMemoryBytes: Math.round(e.PALLET_SERVE_MEMORY_MB * 1024 * 1024),
-    digestThread: e.PALLET_DIGEST_THREAD === 'on',
+    digestThread:
+      e.PALLET_DIGEST_THREAD === 'auto' ? !storage.startsWith('s3://') : e.PALLET_DIGEST_THREAD === 'on',
     edgeDir: e.PALLET_EDGE_DIR ? resolve(root, e.PALLET_EDGE_DIR) : join(dataDir, 'edge'),
     purge: {
       webhookUrl: e.PALLET_PURGE_WEBHOOK_URL,
