@@ -48,6 +48,48 @@ describe('GcPacer', () => {
     release();
   });
 
+  it('collects the whole heap once when the bytes stop with dead buffers counted, not again while stopped', () => {
+    const { heap, pacer } = simulatedHeap();
+    const release = pacer.hold();
+    heap.buffers = 10 * MiB;
+    pacer.check();
+    expect(heap.calls).toEqual([]);
+    heap.afterFull = 9 * MiB; // what is left is live (parts still in flight)
+    pacer.check();
+    expect(heap.calls).toEqual(['full']);
+    pacer.check();
+    pacer.check();
+    expect(heap.calls).toEqual(['full']);
+    release();
+  });
+
+  it('counts a stop against the buffer memory the uploads started from, not the last full collection', () => {
+    const { heap, pacer } = simulatedHeap();
+    const release = pacer.hold();
+    // Streaming: a full collection leaves 20 MiB of live parts.
+    heap.buffers = 40 * MiB;
+    heap.afterMinor = 36 * MiB;
+    heap.afterFull = 20 * MiB;
+    pacer.check();
+    expect(heap.calls).toEqual(['minor', 'full']);
+    // The body is in: those parts are dead now, but nothing is allocated that would trigger a collection.
+    heap.afterFull = 1 * MiB;
+    pacer.check();
+    expect(heap.calls).toEqual(['minor', 'full', 'full']);
+    expect(heap.buffers).toBe(1 * MiB);
+    release();
+  });
+
+  it('leaves a stopped upload alone when little buffer memory is counted', () => {
+    const { heap, pacer } = simulatedHeap();
+    const release = pacer.hold();
+    heap.buffers = 2 * MiB;
+    pacer.check();
+    pacer.check();
+    expect(heap.calls).toEqual([]);
+    release();
+  });
+
   it('without an exposed gc, holds nothing and collects nothing', () => {
     const pacer = new GcPacer(undefined, () => 100 * MiB);
     pacer.hold()();

@@ -8,10 +8,18 @@
 // STEP_BYTES since the last collection, and for a full one (tens of milliseconds: the whole heap is marked)
 // only when buffer memory still stands STEP_BYTES above what the last full collection left, i.e. when dead
 // buffers sit in the old generation. A filesystem upload then costs a few full collections instead of one
-// per STEP_BYTES. Needs `--expose-gc` (the web process's node flags, scripts/lib/supervise.mjs); without
+// per STEP_BYTES. When the bytes stop (the body is in and storage is completing the object, or the client
+// paused) with dead buffers still counted, one full collection frees them before the request's database
+// work (Prisma's query compiler, at the front's first query) allocates on top of them. Needs `--expose-gc` (the web process's node flags, scripts/lib/supervise.mjs); without
 // it, it does nothing.
 const STEP_BYTES = 16 * 1024 * 1024;
 const CHECK_MS = 100;
+/** Buffer memory growth below this between two checks counts as the bytes having stopped. */
+const STALL_BYTES = 64 * 1024;
+/** Buffer memory above the uploads' start that is worth a full collection when the bytes stopped. */
+const SETTLE_BYTES = 4 * 1024 * 1024;
+/** At most one such collection a second (a client sending in bursts stops and starts again and again). */
+const SETTLE_EVERY_MS = 1000;
 
 /** V8's `gc` with `--expose-gc`: no argument for a full collection, `{ type: 'minor' }` for a scavenge. */
 type Gc = (options?: { type: 'minor' | 'major' }) => void;
@@ -25,6 +33,12 @@ export class GcPacer {
   /** buffer bytes right after the last collection of either kind, and after the last full one */
   private floor = 0;
   private fullFloor = 0;
+  /** buffer bytes at the previous check, and when the uploads began */
+  private last = 0;
+  private base = 0;
+  /** a full collection was made in the current stop; when the last one was */
+  private settled = false;
+  private settledAt = 0;
   private readonly gc: Gc | undefined;
   minorCollections = 0;
   fullCollections = 0;
@@ -40,7 +54,8 @@ export class GcPacer {
   hold(): () => void {
     if (!this.gc) return () => {};
     if (this.active++ === 0) {
-      this.floor = this.fullFloor = this.buffers();
+      this.floor = this.fullFloor = this.last = this.base = this.buffers();
+      this.settled = false;
       this.timer = setInterval(() => this.check(), CHECK_MS);
       this.timer.unref();
     }
@@ -57,13 +72,31 @@ export class GcPacer {
 
   /** One pacing step (the timer's; public for tests). */
   check(): void {
-    if (!this.gc || this.buffers() - this.floor < STEP_BYTES) return;
+    if (!this.gc) return;
+    const now = this.buffers();
+    const stalled = now - this.last < STALL_BYTES;
+    this.last = now;
+    if (!stalled) this.settled = false;
+    if (now - this.floor < STEP_BYTES) {
+      // What the last full collection left may have been live then (S3 parts in flight): compare with the start.
+      if (stalled && !this.settled && now - this.base >= SETTLE_BYTES) {
+        const at = performance.now();
+        if (at - this.settledAt < SETTLE_EVERY_MS) return;
+        this.settled = true;
+        this.settledAt = at;
+        this.collectAll();
+      }
+      return;
+    }
     this.gc({ type: 'minor' });
     this.minorCollections++;
-    this.floor = this.buffers();
-    if (this.floor - this.fullFloor < STEP_BYTES) return;
-    this.gc();
+    this.floor = this.last = this.buffers();
+    if (this.floor - this.fullFloor >= STEP_BYTES) this.collectAll();
+  }
+
+  private collectAll(): void {
+    this.gc?.();
     this.fullCollections++;
-    this.floor = this.fullFloor = this.buffers();
+    this.floor = this.fullFloor = this.last = this.buffers();
   }
 }
