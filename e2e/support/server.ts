@@ -14,6 +14,8 @@ export interface RunningPallet {
   instance: TestInstance;
   /** The instance's storage (filesystem, or s3rver with PALLET_E2E_STORAGE=s3). */
   storage: E2eStorage;
+  /** The worker's process (tsx, with its node child), for benches that read its CPU time. */
+  workerPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -117,7 +119,7 @@ export async function startPallet(
     await stop();
     throw err;
   }
-  return { baseUrl, instance, storage, stop };
+  return { baseUrl, instance, storage, workerPid: worker.pid, stop };
 }
 
 /**
