@@ -2,12 +2,12 @@
 import { type CoreContext, requestPublication } from '@pallet/core';
 
 export async function requeueUnfinishedWork(core: CoreContext): Promise<void> {
-  const pending = await core.db.package.findMany({
+  // One ingestion per distribution takes all of its waiting packages.
+  const pending = await core.db.package.groupBy({
+    by: ['distributionId'],
     where: { status: { in: ['PROCESSING', 'QUARANTINED'] }, indexEntry: null },
-    select: { id: true },
-    take: 10_000,
   });
-  for (const p of pending) await core.queues.enqueueIngest({ packageId: p.id });
+  for (const p of pending) await core.queues.enqueueIngest({ distributionId: p.distributionId });
   const dists = await core.db.distribution.findMany({
     include: { currentPublication: { select: { generation: true } } },
   });
@@ -16,5 +16,5 @@ export async function requeueUnfinishedWork(core: CoreContext): Promise<void> {
       await requestPublication(core, d.id, d.generation);
     }
   }
-  if (pending.length) core.log.info({ count: pending.length }, 're-queued unfinished ingestions');
+  if (pending.length) core.log.info({ distributions: pending.length }, 're-queued unfinished ingestions');
 }

@@ -15,7 +15,15 @@ export const QUEUE = {
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
-export const ingestPayload = z.object({ packageId: z.string().min(1) });
+/**
+ * `distributionId`: ingest every package of the distribution that waits for it (an upload's job; one is
+ * waiting and one running at most per distribution, so a burst is taken in a few batches). `packageId`:
+ * one package alone (a copy, or a package a batch could not prepare, retried on its own).
+ */
+export const ingestPayload = z.union([
+  z.object({ distributionId: z.string().min(1) }),
+  z.object({ packageId: z.string().min(1) }),
+]);
 export type IngestPayload = z.infer<typeof ingestPayload>;
 
 export const publishPayload = z.object({
@@ -66,6 +74,10 @@ export function redisConnection(url: string): ConnectionOptions {
 }
 
 export interface JobQueues {
+  /**
+   * A distribution's ingestion is deduplicated: while one waits, another request adds nothing (the
+   * waiting one will see the new package); while one runs, one more is kept to run after it.
+   */
   enqueueIngest(payload: IngestPayload): Promise<void>;
   /** Coalesces: one job per (distribution, generation); a debounce delay lets bursts settle. */
   enqueuePublish(payload: PublishPayload, delayMs: number): Promise<void>;
@@ -106,10 +118,15 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
   return {
     queues,
     async enqueueIngest(payload) {
-      await queues.ingest.add('ingest', ingestPayload.parse(payload), {
-        ...retry,
-        jobId: `ingest-${payload.packageId}-${Date.now()}`,
-      });
+      const p = ingestPayload.parse(payload);
+      await queues.ingest.add(
+        'ingest',
+        p,
+        'distributionId' in p
+          ? { ...retry, deduplication: { id: `ingest-${p.distributionId}`, keepLastIfActive: true } }
+          : // One job a package at a time: a batch that meets the package again adds nothing.
+            { ...retry, jobId: `ingest-${p.packageId}` },
+      );
     },
     async enqueuePublish(payload, delayMs) {
       const p = publishPayload.parse(payload);

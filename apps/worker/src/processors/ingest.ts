@@ -1,11 +1,19 @@
-// ingest jobs: sign/prepare an uploaded package and render its index entry.
-import { type CoreContext, ingestPackage, markIngestFailed } from '@pallet/core';
+// ingest jobs: prepare uploaded packages (sign rpms, render index entries) so a publication follows, then
+// scan them. An upload's job takes every package waiting in its distribution (ingestPendingPackages); a
+// job for one package (a copy, or one a batch could not prepare) retries that package alone.
+import { type CoreContext, ingestPackage, ingestPendingPackages, markIngestFailed } from '@pallet/core';
 import { ingestPayload } from '@pallet/jobs';
 import type { Job } from 'bullmq';
 
 export function ingestProcessor(core: CoreContext) {
   return async (job: Job) => {
-    const { packageId } = ingestPayload.parse(job.data);
+    const payload = ingestPayload.parse(job.data);
+    if ('distributionId' in payload) {
+      const { failed } = await ingestPendingPackages(core, payload.distributionId);
+      for (const packageId of failed) await core.queues.enqueueIngest({ packageId });
+      return;
+    }
+    const { packageId } = payload;
     try {
       await ingestPackage(core, packageId);
     } catch (err) {

@@ -250,7 +250,8 @@ export async function uploadPackage(
     });
     keepStaged = blobCreated;
     if (result.created) {
-      await ctx.queues.enqueueIngest({ packageId: result.pkg.id }).catch((err) => {
+      // The distribution's ingestion takes every package waiting in it (a burst is a few batches).
+      await ctx.queues.enqueueIngest({ distributionId: result.pkg.distributionId }).catch((err) => {
         // The worker's start-up sweep re-queues packages left in processing.
         ctx.log.error({ err: (err as Error).message, packageId: result.pkg.id }, 'could not queue ingestion');
       });
