@@ -65,10 +65,11 @@ export async function ingestPendingPackages(
     }
     if (debs.length > 0) {
       // Guarded by the bytes each entry was prepared from: an overwrite meanwhile must not get it.
+      // `updatedAt` stays the upload's: the publication debounce reads the pending changes' times from it,
+      // and a batch prepares its packages at one instant although they arrived one by one.
       const rows = await rawSql(ctx.db).query<{ generation: number }>(
         `WITH prepared AS (
-           UPDATE "Package" p SET "indexEntry" = v."entry", "servedBlobId" = v."served", "error" = NULL,
-                  "updatedAt" = clock_timestamp() AT TIME ZONE 'UTC'
+           UPDATE "Package" p SET "indexEntry" = v."entry", "servedBlobId" = v."served", "error" = NULL
            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
                 AS v("id", "blobId", "filename", "entry", "served")
            WHERE p."id" = v."id" AND p."blobId" = v."blobId" AND p."filename" IS NOT DISTINCT FROM v."filename"
