@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageUnavailableError } from '../errors';
-import { patternStream } from '../testing/byte-streams';
+import { patternStream, sha256Of, sha256OfPattern } from '../testing/byte-streams';
 import { describeStorageContract } from '../testing/storage-contract';
 import { FsStorage } from './fs-storage';
 
@@ -39,6 +39,22 @@ describe('FsStorage on disk', () => {
       storage.put('dir/broken', patternStream(MiB, { failAfter: { bytes: MiB / 2, error } })),
     ).rejects.toBe(error);
     expect(await readdir(join(root, 'dir'))).toEqual(['kept']);
+  });
+
+  it('flushes a large file early on the side and still stores it whole, leaving no temporary file', async () => {
+    const root = join(workDir, 'early-writeback');
+    const storage = new FsStorage(root);
+    const size = 70 * MiB + 3;
+    expect(await storage.put('big/file', patternStream(size))).toEqual({ size });
+    const got = await storage.get('big/file');
+    expect(got?.size).toBe(size);
+    expect(await sha256Of(got!.body as import('node:stream').Readable)).toBe(await sha256OfPattern(size));
+    expect(await readdir(join(root, 'big'))).toEqual(['file']);
+    const error = new Error('broken late');
+    await expect(
+      storage.put('big/broken', patternStream(40 * MiB, { failAfter: { bytes: 36 * MiB, error } })),
+    ).rejects.toBe(error);
+    expect(await readdir(join(root, 'big'))).toEqual(['file']);
   });
 
   it('never writes outside its root for a path trick', async () => {
