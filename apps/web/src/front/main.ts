@@ -137,7 +137,12 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   else if (url === '/_pallet/edge-client-cas') void handleEdgeClientCas(origin, req, res);
   else {
     const own = matchAppRoute(req);
-    if (own) void serveAppRoute(own, req, res, { appOrigin, alwaysHttps: origin.alwaysHttps });
+    if (own)
+      void serveAppRoute(own, req, res, {
+        appOrigin,
+        alwaysHttps: origin.alwaysHttps,
+        paceCollections: core.storage.kind === 's3',
+      });
     else proxyRequest(nextChild.upstream(), req, res, PEER_HEADER, proxyOptions(req));
   }
 });
