@@ -38,7 +38,7 @@ export class GcPacer {
   private base = 0;
   /** a full collection was made in the current stop; when the last one was */
   private settled = false;
-  private settledAt = 0;
+  private settledAt = Number.NEGATIVE_INFINITY;
   private readonly gc: Gc | undefined;
   minorCollections = 0;
   fullCollections = 0;
