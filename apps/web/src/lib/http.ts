@@ -44,12 +44,20 @@ export function knownError(err: unknown): unknown {
   return isDatabaseBusy(err) ? new Busy() : err;
 }
 
+/** Retry-After for the errors that say when to come back: a rate limit, a busy database. */
+export function retryAfterOf(err: DomainError): string | undefined {
+  return err instanceof RateLimited || err instanceof Busy ? String(err.retryAfterSeconds) : undefined;
+}
+
+/** The answer to an error that is not the client's (logged with its stack, never shown). */
+export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side; the request changed nothing.';
+
 export function errorResponse(thrown: unknown): Response {
   const err = knownError(thrown);
   if (err instanceof DomainError) {
     const headers: Record<string, string> = {};
-    if (err instanceof RateLimited || err instanceof Busy)
-      headers['retry-after'] = String(err.retryAfterSeconds);
+    const after = retryAfterOf(err);
+    if (after) headers['retry-after'] = after;
     if (err.kind === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="pallet"';
     if (err.code === 'auth_required')
       headers['www-authenticate'] = 'Basic realm="pallet repository", charset="UTF-8"';
@@ -57,10 +65,7 @@ export function errorResponse(thrown: unknown): Response {
   }
   const e = err as Error;
   getCore().log.error({ err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'unhandled error');
-  return json(
-    errorBody('internal_error', 'Something went wrong on our side; the request changed nothing.'),
-    500,
-  );
+  return json(errorBody('internal_error', INTERNAL_ERROR_MESSAGE), 500);
 }
 
 /**

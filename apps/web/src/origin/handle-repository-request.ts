@@ -6,7 +6,6 @@ import {
   type Actor,
   authenticateDownloadActor,
   authenticateDownloadCertificate,
-  Busy,
   type CoreContext,
   clientCaBundle,
   countsAsDownload,
@@ -18,11 +17,10 @@ import {
   InvalidRequest,
   isFromTrustedProxy,
   type PackageFileRef,
-  RateLimited,
   resolveClientIp,
   resolveDownload,
 } from '@pallet/core';
-import { knownError, STATUS } from '../lib/http';
+import { INTERNAL_ERROR_MESSAGE, knownError, retryAfterOf, STATUS } from '../lib/http';
 import { PEER_HEADER } from '../lib/peer-address';
 import { cacheControlOf, etagOf, type ServeContext, serveDownload } from '../lib/serve-download';
 import type { AnswerCache } from './answer-cache';
@@ -54,8 +52,8 @@ function sendError(core: CoreContext, req: IncomingMessage, res: ServerResponse,
   let body: { error: { code: string; message: string } };
   if (err instanceof DomainError) {
     status = STATUS[err.kind];
-    if (err instanceof RateLimited || err instanceof Busy)
-      headers['retry-after'] = String(err.retryAfterSeconds);
+    const after = retryAfterOf(err);
+    if (after) headers['retry-after'] = after;
     if (err.kind === 'unauthorized') headers['www-authenticate'] = BASIC_CHALLENGE;
     body = { error: { code: err.code, message: err.message } };
   } else {
@@ -64,12 +62,7 @@ function sendError(core: CoreContext, req: IncomingMessage, res: ServerResponse,
       { err: { name: e?.name, message: e?.message, stack: e?.stack }, url: req.url },
       'unhandled error',
     );
-    body = {
-      error: {
-        code: 'internal_error',
-        message: 'Something went wrong on our side; the request changed nothing.',
-      },
-    };
+    body = { error: { code: 'internal_error', message: INTERNAL_ERROR_MESSAGE } };
   }
   const text = req.method === 'HEAD' ? '' : JSON.stringify(body);
   headers['content-length'] = String(Buffer.byteLength(text));
