@@ -23,7 +23,8 @@ export function getDb(databaseUrl: string): PrismaClient {
       adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }),
       transactionOptions: TRANSACTION_OPTIONS,
     });
-    const raw = createRawPool(databaseUrl);
+    // As many connections as Prisma's pool: upload registrations run their transactions here.
+    const raw = createRawPool(databaseUrl, 10);
     rawPools.set(client, raw);
     // The raw pool closes with the client (callers only know `$disconnect`).
     const disconnect = client.$disconnect.bind(client);
@@ -52,6 +53,27 @@ export function rawSql(db: Db | Tx): RawSql {
     query: <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values),
   };
 }
+
+/**
+ * Runs `fn` in a transaction on the plain pg path: for a client made by getDb, its pool's transaction
+ * (see raw-sql.ts); for any other client, a Prisma interactive transaction; for a transaction client,
+ * that transaction itself (`fn` joins it, and its caller commits or rolls back).
+ */
+export function rawTransaction<T>(db: Db | Tx, fn: (tx: RawSql) => Promise<T>): Promise<T> {
+  const pool = rawPools.get(db);
+  if (pool) return pool.transaction(fn);
+  if (isClient(db)) return db.$transaction((tx) => fn(rawSql(tx)), TRANSACTION_OPTIONS);
+  return fn(rawSql(db));
+}
+
+function isClient(db: Db | Tx): db is Db {
+  return typeof (db as Partial<Db>).$transaction === 'function';
+}
+
+/** A statement composed with `Prisma.sql` (placeholders and values kept apart) on the plain pg path. */
+export function queryRows<T>(sql: RawSql, statement: { text: string; values: unknown[] }): Promise<T[]> {
+  return sql.query<T>(statement.text, statement.values);
+}
 export { isDatabaseBusy, TRANSACTION_OPTIONS } from './busy';
 export { listenForNotifications, type NotificationListener } from './listen-notifications';
-export type { RawSql } from './raw-sql';
+export { type RawSql, TransactionClosed } from './raw-sql';

@@ -4,7 +4,9 @@
 // a small pg Pool on the same database URL. Results have the types Prisma's raw queries give them:
 // `timestamp` (Prisma's DateTime) is a Date read as UTC, `int8` a BigInt, enums and text strings, json
 // parsed. `numeric` stays a string (Prisma would give a Decimal): don't read it here.
+// Transactions on this pool (`transaction`) keep Prisma's interactive-transaction limits (busy.ts).
 import pg from 'pg';
+import { TRANSACTION_OPTIONS } from './busy';
 
 export interface RawSql {
   /** The rows of one statement with `$1`, `$2`… placeholders (values are always parameters). */
@@ -29,15 +31,45 @@ const types = {
 } as pg.CustomTypesConfig;
 
 export interface RawPool extends RawSql {
+  /**
+   * Runs `fn` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when it
+   * throws (its error is rethrown). Like Prisma's `$transaction` with TRANSACTION_OPTIONS: a connection
+   * not free within `maxWait` is the pool's connect timeout (isDatabaseBusy, a 503), and a transaction
+   * still running after `timeout` is ended (its connection closed, so the server rolls it back).
+   */
+  transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T>;
   end(): Promise<void>;
 }
 
-export function createRawPool(databaseUrl: string, max = 4): RawPool {
+/** What a statement of a transaction that was ended (committed, rolled back or timed out) throws. */
+export class TransactionClosed extends Error {
+  constructor(reason: 'closed' | 'timed out') {
+    super(
+      reason === 'timed out'
+        ? `The transaction ran longer than ${TRANSACTION_OPTIONS.timeout} ms and was rolled back.`
+        : 'The transaction is already closed.',
+    );
+    this.name = 'TransactionClosed';
+  }
+}
+
+export function createRawPool(
+  databaseUrl: string,
+  max = 4,
+  limits: { maxWait: number; timeout: number } = TRANSACTION_OPTIONS,
+): RawPool {
   let pool: pg.Pool | null = null;
   const open = () => {
     if (!pool) {
       // allowExitOnIdle: an idle pool never keeps a script alive; errors of idle clients drop them.
-      pool = new pg.Pool({ connectionString: databaseUrl, max, types, allowExitOnIdle: true });
+      // connectionTimeoutMillis: every pool user waits for a connection as long as a transaction does.
+      pool = new pg.Pool({
+        connectionString: databaseUrl,
+        max,
+        types,
+        allowExitOnIdle: true,
+        connectionTimeoutMillis: limits.maxWait,
+      });
       pool.on('error', () => {});
     }
     return pool;
@@ -46,6 +78,43 @@ export function createRawPool(databaseUrl: string, max = 4): RawPool {
     async query<T>(text: string, values: readonly unknown[] = []): Promise<T[]> {
       const result = await open().query(text, values as unknown[]);
       return result.rows as T[];
+    },
+    async transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
+      const client = await open().connect();
+      // A holder, not a variable: the timer changes it while `fn` runs.
+      const status: { state: 'open' | 'closed' | 'timed out' } = { state: 'open' };
+      const tx: RawSql = {
+        async query<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
+          if (status.state !== 'open') throw new TransactionClosed(status.state);
+          const result = await client.query(text, values as unknown[]);
+          return result.rows as R[];
+        },
+      };
+      // Ending the connection aborts a statement in flight; the server rolls the transaction back.
+      const timer = setTimeout(() => {
+        status.state = 'timed out';
+        client.release(new TransactionClosed('timed out'));
+      }, limits.timeout);
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        if (status.state !== 'open') throw new TransactionClosed(status.state);
+        status.state = 'closed';
+        await client.query('COMMIT');
+        clearTimeout(timer);
+        client.release();
+        return result;
+      } catch (err) {
+        if (status.state === 'timed out') throw new TransactionClosed('timed out');
+        clearTimeout(timer);
+        status.state = 'closed';
+        // A connection that cannot even roll back is dropped rather than returned to the pool.
+        await client.query('ROLLBACK').then(
+          () => client.release(),
+          (rollbackErr: unknown) => client.release(rollbackErr as Error),
+        );
+        throw err;
+      }
     },
     async end() {
       const p = pool;
