@@ -55,7 +55,9 @@ export async function postMultipartFile(url: string, upload: MultipartFileUpload
   const send = target.protocol === 'https:' ? https.request : http.request;
   return new Promise<Response>((resolve, reject) => {
     let answered = false;
-    const file = createReadStream(upload.path, { highWaterMark: READ_BYTES });
+    // A read allocates a whole highWaterMark: 1 MiB for a 1 KB package made GC the sender's main cost
+    // (a full collection every few uploads) when 20 uploads ran at once.
+    const file = createReadStream(upload.path, { highWaterMark: Math.max(1, Math.min(READ_BYTES, size)) });
     const req = send(target, {
       method: 'POST',
       headers: {
