@@ -3,7 +3,14 @@
 // retry reopens the file and sends it again.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type PackageInfo, postMultipartFile, readApiResponse } from '@pallet/api-client';
+import {
+  type PackageInfo,
+  packageUploadPath,
+  postMultipartFile,
+  readApiResponse,
+  type UploadFields,
+  uploadFormFields,
+} from '@pallet/api-client';
 import type { Progress } from './progress';
 import { type RetryPolicy, withRetries } from './retry';
 
@@ -14,12 +21,6 @@ export interface UploadTarget {
   repo: string;
 }
 
-export interface UploadFields {
-  distribution: string;
-  component?: string;
-  overwrite?: boolean;
-}
-
 export async function uploadPackageFile(
   target: UploadTarget,
   file: string,
@@ -28,10 +29,8 @@ export async function uploadPackageFile(
   retry: RetryPolicy,
 ): Promise<{ status: number; data: PackageInfo }> {
   const size = statSync(file).size;
-  const url = `${target.server}/api/v1/orgs/${encodeURIComponent(target.org)}/repos/${encodeURIComponent(target.repo)}/packages`;
-  const form: Record<string, string> = { distribution: fields.distribution };
-  if (fields.component) form.component = fields.component;
-  if (fields.overwrite) form.overwrite = 'true';
+  const url = `${target.server}${packageUploadPath(target.org, target.repo)}`;
+  const form = uploadFormFields(fields);
   const res = await withRetries(() => {
     progress.start(basename(file), size);
     return postMultipartFile(url, {

@@ -4,6 +4,25 @@ import { postMultipartFile } from './multipart-upload';
 
 export { type MultipartFileUpload, postMultipartFile } from './multipart-upload';
 
+/** The text fields of a package upload (POST …/packages), as the contract spells them. */
+export interface UploadFields {
+  distribution: string;
+  component?: string;
+  overwrite?: boolean;
+}
+
+export function uploadFormFields(fields: UploadFields): Record<string, string> {
+  const form: Record<string, string> = { distribution: fields.distribution };
+  if (fields.component) form.component = fields.component;
+  if (fields.overwrite) form.overwrite = 'true';
+  return form;
+}
+
+/** The path packages are uploaded to, below the server's base URL. */
+export function packageUploadPath(org: string, repo: string): string {
+  return `/api/v1/orgs/${encodeURIComponent(org)}/repos/${encodeURIComponent(repo)}/packages`;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -219,20 +238,12 @@ export class PalletClient {
       .data;
   }
 
-  async uploadPackage(
-    org: string,
-    repo: string,
-    file: string,
-    fields: { distribution: string; component?: string; overwrite?: boolean },
-  ) {
-    const form: Record<string, string> = { distribution: fields.distribution };
-    if (fields.component) form.component = fields.component;
-    if (fields.overwrite) form.overwrite = 'true';
+  async uploadPackage(org: string, repo: string, file: string, fields: UploadFields) {
     // Streamed by postMultipartFile (node:http), not by this client's fetch: see multipart-upload.ts.
-    const res = await postMultipartFile(`${this.baseUrl}/api/v1/orgs/${org}/repos/${repo}/packages`, {
+    const res = await postMultipartFile(`${this.baseUrl}${packageUploadPath(org, repo)}`, {
       path: file,
       filename: basename(file),
-      fields: form,
+      fields: uploadFormFields(fields),
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     });
     return readApiResponse<PackageInfo>(res);
