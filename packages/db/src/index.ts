@@ -70,6 +70,14 @@ function isClient(db: Db | Tx): db is Db {
   return typeof (db as Partial<Db>).$transaction === 'function';
 }
 
+/**
+ * The plain-pg statements of `db`: a RawSql (such as a rawTransaction's) as it is, otherwise rawSql(db).
+ * Core helpers take `Tx | RawSql` through this, so a Prisma transaction and a plain one both call them.
+ */
+export function asRawSql(db: Db | Tx | RawSql): RawSql {
+  return '$queryRawUnsafe' in db ? rawSql(db) : db;
+}
+
 /** A statement composed with `Prisma.sql` (placeholders and values kept apart) on the plain pg path. */
 export function queryRows<T>(sql: RawSql, statement: { text: string; values: unknown[] }): Promise<T[]> {
   return sql.query<T>(statement.text, statement.values);

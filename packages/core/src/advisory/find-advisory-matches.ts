@@ -1,7 +1,7 @@
 // The advisories that affect one package version: a query on the package's (and its source package's) name
 // in the ecosystems of its distribution, then each ECOSYSTEM range evaluated in that ecosystem's order.
 // The upload policy runs this during the upload request; the scan job runs it for stored packages.
-import type { Tx } from '@pallet/db';
+import { asRawSql, Prisma, queryRows, type RawSql, type Severity, type Tx } from '@pallet/db';
 import { evaluateAffected } from './affected-range';
 import { ecosystemsForDistribution, versionOrderFor } from './ecosystem';
 import type { RangeEvent } from './osv-record';
@@ -24,19 +24,34 @@ export interface AdvisoryMatch {
   fixedVersion: string | null;
 }
 
-export async function findAdvisoryMatches(db: Tx, pkg: PackageIdentity): Promise<AdvisoryMatch[]> {
+/** LIKE's own characters in a prefix taken literally. */
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/** Takes a Prisma client or transaction, or a plain one (the upload's policy check runs on plain pg). */
+export async function findAdvisoryMatches(db: Tx | RawSql, pkg: PackageIdentity): Promise<AdvisoryMatch[]> {
   const eco = ecosystemsForDistribution(pkg.distro, pkg.release);
   if (eco.exact.length === 0 && eco.prefixes.length === 0) return [];
   const names = [...new Set([pkg.name, ...(pkg.sourceName ? [pkg.sourceName] : [])])];
-  const entries = await db.advisoryPackage.findMany({
-    where: {
-      name: { in: names },
-      OR: [{ ecosystem: { in: eco.exact } }, ...eco.prefixes.map((p) => ({ ecosystem: { startsWith: p } }))],
-      advisory: { withdrawn: null },
-    },
-    include: { advisory: true },
-    orderBy: { advisoryId: 'asc' },
-  });
+  const entries = await queryRows<{
+    advisoryId: string;
+    ecosystem: string;
+    name: string;
+    ranges: unknown;
+    versions: string[];
+    aliases: string[];
+    summary: string;
+    severity: Severity;
+  }>(
+    asRawSql(db),
+    Prisma.sql`SELECT ap."advisoryId", ap."ecosystem", ap."name", ap."ranges", ap."versions",
+        a."aliases", a."summary", a."severity"::text AS "severity"
+      FROM "AdvisoryPackage" ap JOIN "Advisory" a ON a."id" = ap."advisoryId"
+      WHERE ap."name" = ANY(${names}::text[]) AND a."withdrawn" IS NULL
+        AND (ap."ecosystem" = ANY(${eco.exact}::text[]) OR ap."ecosystem" LIKE ANY(${eco.prefixes.map(likePrefix)}::text[]))
+      ORDER BY ap."advisoryId", ap."id"`,
+  );
   const matches = new Map<string, AdvisoryMatch>();
   for (const e of entries) {
     if (matches.has(e.advisoryId)) continue;
@@ -50,9 +65,9 @@ export async function findAdvisoryMatches(db: Tx, pkg: PackageIdentity): Promise
     if (!verdict.affected) continue;
     matches.set(e.advisoryId, {
       advisoryId: e.advisoryId,
-      aliases: e.advisory.aliases,
-      summary: e.advisory.summary,
-      severity: e.advisory.severity.toLowerCase() as SeverityName,
+      aliases: e.aliases,
+      summary: e.summary,
+      severity: e.severity.toLowerCase() as SeverityName,
       fixedVersion: verdict.fixedVersion ?? null,
     });
   }

@@ -3,7 +3,7 @@
 // stored object: the caller deletes its own copy when `recordBlob` says the bytes were already there.
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { type Blob, Prisma, type Tx } from '@pallet/db';
+import { asRawSql, type Blob, Prisma, queryRows, type RawSql, type Tx } from '@pallet/db';
 import type { CoreContext } from '../context/core-context';
 import { BlobDigester } from './blob-digests';
 
@@ -87,32 +87,61 @@ export async function storeBytes(
 }
 
 /**
- * Finds the Blob row for these bytes or creates it pointing at `stored.storageKey`. `created: false`
- * means the bytes already had a row (and object): the caller's copy is then redundant.
+ * The statement that finds the Blob row for these bytes or creates it pointing at `stored.storageKey`,
+ * returning the row (its columns under a `blob.` prefix, so that it can stand beside another table's
+ * row: upload-package.ts uses it as a CTE). ON CONFLICT: two uploads of the same bytes at once end up
+ * sharing one row.
  *
- * One statement either way, and it sets `touchedAt`: garbage collection removes an unreferenced blob
- * only when its `touchedAt` is older than the grace period, re-checked under the row lock this takes
- * (see core/gc/collect-garbage.ts), so a blob an upload has just found cannot be collected before the
- * upload's package row references it. `alongside`, a scalar subquery of the caller's, is evaluated by
- * the same statement (same snapshot) and returned as `alongside`: a read that costs no round trip.
+ * It sets `touchedAt` either way: garbage collection removes an unreferenced blob only when its
+ * `touchedAt` is older than the grace period, re-checked under the row lock this takes (see
+ * core/gc/collect-garbage.ts), so a blob an upload has just found cannot be collected before the
+ * upload's package row references it.
  */
-export async function recordBlob(
-  db: Tx,
-  stored: StoredBytes,
-  alongside: Prisma.Sql = Prisma.sql`NULL`,
-): Promise<{ blob: Blob; created: boolean; alongside: unknown }> {
-  // ON CONFLICT: two uploads of the same bytes at once end up sharing one row.
-  const rows = await db.$queryRaw<(Blob & { alongside: unknown })[]>`
+export function recordBlobSql(stored: StoredBytes): Prisma.Sql {
+  return Prisma.sql`
     INSERT INTO "Blob" ("id", "sha256", "sha512", "sha1", "md5", "size", "storageKey", "createdAt", "touchedAt")
     VALUES (${randomUUID()}, ${stored.sha256}, ${stored.sha512}, ${stored.sha1}, ${stored.md5},
-            ${BigInt(stored.size)}, ${stored.storageKey}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+            ${String(stored.size)}::int8, ${stored.storageKey}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
     ON CONFLICT ("sha256") DO UPDATE SET "touchedAt" = now() AT TIME ZONE 'UTC'
-    RETURNING "id", "sha256", "sha512", "sha1", "md5", "size", "storageKey", "createdAt", "touchedAt",
-              (${alongside}) AS "alongside"`;
+    RETURNING "id" AS "blob.id", "sha256" AS "blob.sha256", "sha512" AS "blob.sha512", "sha1" AS "blob.sha1",
+              "md5" AS "blob.md5", "size" AS "blob.size", "storageKey" AS "blob.storageKey",
+              "createdAt" AS "blob.createdAt", "touchedAt" AS "blob.touchedAt"`;
+}
+
+export type BlobColumns = { [K in keyof Blob as `blob.${K}`]: Blob[K] };
+
+/** The Blob of a row that carries recordBlobSql's `blob.` columns. */
+export function blobOf(row: BlobColumns): Blob {
+  return {
+    id: row['blob.id'],
+    sha256: row['blob.sha256'],
+    sha512: row['blob.sha512'],
+    sha1: row['blob.sha1'],
+    md5: row['blob.md5'],
+    size: row['blob.size'],
+    storageKey: row['blob.storageKey'],
+    createdAt: row['blob.createdAt'],
+    touchedAt: row['blob.touchedAt'],
+  };
+}
+
+/**
+ * Finds or creates the Blob row for these bytes (recordBlobSql). `created: false` means the bytes
+ * already had a row (and object): the caller's copy is then redundant.
+ */
+export async function recordBlob(
+  db: Tx | RawSql,
+  stored: StoredBytes,
+): Promise<{ blob: Blob; created: boolean }> {
+  const rows = await queryRows<BlobColumns>(asRawSql(db), recordBlobSql(stored));
   const row = rows[0];
   if (!row) throw new Error(`recording blob ${stored.sha256} returned no row`);
-  const { alongside: extra, ...blob } = row;
-  return { blob, created: blob.storageKey === stored.storageKey, alongside: extra };
+  return blobCreated(blobOf(row), stored);
+}
+
+/** Whether the row is the one these bytes created (else they were already stored). */
+export function blobCreated(blob: Blob, stored: StoredBytes): { blob: Blob; created: boolean } {
+  return { blob, created: blob.storageKey === stored.storageKey };
 }
 
 /** Stores bytes and records their Blob in one step, dropping the new copy when the bytes were known. */

@@ -19,6 +19,7 @@ import {
 import { signUp } from '../org/sign-up';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
+import { toPackageView } from './package-view';
 import { stageUpload } from './stage-upload';
 import { uploadPackage } from './upload-package';
 
@@ -197,6 +198,48 @@ describe('uploading packages', () => {
     const fresh = await upload(owner, c, { distribution: 'debian/bookworm' });
     const third = await fileOf(fresh.package.id);
     expect([canonical, second]).not.toContain(third);
+  });
+
+  it('answers with the row as stored, and an overwrite of a listed package keeps its earlier content as a removed copy', async () => {
+    const a = buildDeb('listed', '1.0', 'published content');
+    const b = buildDeb('listed', '1.0', 'replacement content');
+    const first = await upload(owner, a, { distribution: 'debian/bookworm' });
+    const read = async (id: string) =>
+      ctx.db.package.findUniqueOrThrow({ where: { id }, include: { blob: true, distribution: true } });
+    // The answer is what Prisma reads back from the row (types included: dates, enums, arrays).
+    expect(first.package).toEqual(toPackageView(await read(first.package.id)));
+    const stored = await read(first.package.id);
+    await ctx.db.packageListing.create({
+      data: { distributionId: stored.distributionId, packageId: stored.id, fromGeneration: 1 },
+    });
+    const replaced = await upload(owner, b, { distribution: 'debian/bookworm', overwrite: 'true' });
+    expect(replaced.created).toBe(true);
+    expect(replaced.package).toEqual(toPackageView(await read(first.package.id)));
+    const copies = await ctx.db.package.findMany({
+      where: { name: 'listed', status: 'REMOVED' },
+      include: { listings: true },
+    });
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({
+      blobId: stored.blobId,
+      filename: stored.filename,
+      metadata: stored.metadata,
+      createdAt: stored.createdAt,
+      listings: [{ fromGeneration: 1, untilGeneration: null }],
+    });
+    expect(copies[0]!.removedAt).toBeInstanceOf(Date);
+    expect(await ctx.db.packageListing.count({ where: { packageId: first.package.id } })).toBe(0);
+    const names = await ctx.db.packageFileName.findMany({ where: { filename: { contains: 'listed_1.0' } } });
+    expect(names.find((n) => n.filename === stored.filename)?.supersededAt).toBeInstanceOf(Date);
+    const audit = await ctx.db.auditEvent.findMany({
+      where: { targetId: first.package.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((e) => e.action)).toEqual(['package.upload', 'package.overwrite']);
+    expect(audit[1]!.details).toMatchObject({
+      distribution: 'debian/bookworm',
+      sha256: replaced.package.sha256,
+    });
   });
 
   it('lets concurrent first uploads create one distribution and add every component', async () => {

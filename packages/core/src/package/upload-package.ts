@@ -1,6 +1,7 @@
 // Registers a staged upload as a Package of a distribution: idempotent for identical bytes, 409 for other
-// bytes under the same name+version+arch unless overwrite, then queues it for ingestion.
-import { Prisma } from '@pallet/db';
+// bytes under the same name+version+arch unless overwrite, then queues it for ingestion. Its statements
+// run on the plain pg path (rawTransaction): the web front answers uploads without Prisma's query compiler.
+import { rawTransaction } from '@pallet/db';
 import { poolPath } from '@pallet/deb';
 import { rpmLocationHref, sourceRpmName } from '@pallet/rpm';
 import { z } from 'zod';
@@ -15,10 +16,15 @@ import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-error
 import { evaluateUploadPolicy, type PolicyDecision } from '../policy/evaluate-upload-policy';
 import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
 import { type PackageView, toPackageView } from './package-view';
+import {
+  type PackageAuditEvent,
+  recordFirstUpload,
+  type UploadedContent,
+  writeUploadedPackage,
+} from './record-uploaded-package';
 import { archivePackageContent } from './remove-packages';
 import { declaredLicenses } from './spdx-license';
 import { discardStagedUpload, type StagedUpload, toPackageError } from './stage-upload';
-import { recordBlob } from './store-blob';
 
 export const uploadFields = z.object({
   distribution: z.string().min(1, 'distribution is required'),
@@ -136,45 +142,92 @@ export async function uploadPackage(
       signed: staged.format === 'rpm' ? staged.rpm.signatureTags.length > 0 : undefined,
     });
     if (decision.action === 'refuse') {
-      await ctx.db.$transaction((tx) =>
-        recordAuditEvent(tx, {
-          orgId: org.id,
-          actor,
-          action: 'package.refuse',
-          target,
-          details: {
-            repository: repository.slug,
-            distribution: dist.name,
-            sha256: staged.sha256,
-            reasons: decision.reasons,
-          },
-        }),
-      );
+      await recordAuditEvent(ctx.db, {
+        orgId: org.id,
+        actor,
+        action: 'package.refuse',
+        target,
+        details: {
+          repository: repository.slug,
+          distribution: dist.name,
+          sha256: staged.sha256,
+          reasons: decision.reasons,
+        },
+      });
       throw new InvalidPackage(
         `The repository's upload policy refuses this package: ${decision.reasons.join(' ')}`,
         'policy_violation',
       );
     }
     const quarantined = decision.action === 'quarantine';
-    const result = await ctx.db.$transaction(async (tx) => {
-      const distribution = await ensureDistribution(tx, repository.id, staged.format, dist, id.component, id);
-      // The blob row and the id of the identity's live package (at most one: Package_live_identity_key)
-      // in one statement, read under the identity lock; the row itself only when there is one.
-      const recorded = await recordBlob(
-        tx,
-        staged,
-        Prisma.sql`SELECT p."id" FROM "Package" p WHERE p."distributionId" = ${distribution.id}
-          AND p."name" = ${id.name} AND p."version" = ${id.version} AND p."architecture" = ${id.architecture}
-          AND p."status" <> 'REMOVED'`,
+    const content: UploadedContent = {
+      format: staged.format === 'deb' ? 'DEB' : 'RPM',
+      component: id.component,
+      status: quarantined ? 'QUARANTINED' : 'PROCESSING',
+      quarantineReason: quarantined ? decision.reasons.join(' ') : null,
+      sourceName: id.sourceName,
+      sourceVersion: id.sourceVersion,
+      metadata: id.metadata,
+      licenses: id.licenses,
+      uploadedBy: actor.kind === 'user' ? actor.email : actor.kind === 'token' ? actor.name : null,
+    };
+    const events = (action: 'package.upload' | 'package.overwrite'): PackageAuditEvent[] => [
+      {
+        orgId: org.id,
+        actor,
+        action,
+        target,
+        details: {
+          repository: repository.slug,
+          distribution: dist.name,
+          sha256: staged.sha256,
+          size: staged.size,
+        },
+      },
+      ...(quarantined
+        ? [
+            {
+              orgId: org.id,
+              actor,
+              action: 'package.quarantine',
+              target,
+              details: { repository: repository.slug, distribution: dist.name, reasons: decision.reasons },
+            },
+          ]
+        : []),
+    ];
+    const result = await rawTransaction(ctx.db, async (sql) => {
+      // Takes the identity's lock: everything below reads under it.
+      const distribution = await ensureDistribution(
+        sql,
+        repository.id,
+        staged.format,
+        dist,
+        id.component,
+        id,
       );
-      const blob = recorded.blob;
-      blobCreated = recorded.created;
-      // The rows an answer shows are at hand (the blob, the distribution): no relation is read again.
-      const live =
-        typeof recorded.alongside === 'string'
-          ? await tx.package.findUniqueOrThrow({ where: { id: recorded.alongside } })
-          : null;
       assertNotFrozen(distribution, 'an upload');
+      const key = {
+        repositoryId: repository.id,
+        distributionId: distribution.id,
+        name: id.name,
+        version: id.version,
+        architecture: id.architecture,
+      };
+      // Other bytes than the name's first content (an overwrite) are served under a name of their own.
+      const names = { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) };
+      const first = await recordFirstUpload(sql, {
+        stored: staged,
+        key,
+        names,
+        canonicalFilename: id.filename,
+        content,
+        events: events('package.upload'),
+      });
+      const { blob, live } = first;
+      blobCreated = first.blobCreated;
+      // The rows an answer shows are at hand (the blob, the distribution): no relation is read again.
+      if (first.created) return { created: true, pkg: { ...first.created, blob, distribution } };
       if (live && live.blobId === blob.id && live.status !== 'DELETING') {
         return { created: false, pkg: { ...live, blob, distribution } };
       }
@@ -184,69 +237,21 @@ export async function uploadPackage(
           'package_exists',
         );
       }
-      if (live) await archivePackageContent(tx, live.id);
-      const existing = live;
-      // Other bytes than the name's first content (an overwrite) are served under a name of their own.
-      const names = { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) };
-      const filename = await claimFileName(tx, names, id.filename, staged.sha256);
-      if (existing?.filename && existing.filename !== filename && existing.status !== 'DELETING') {
-        await supersedeFileName(tx, names, existing.filename);
+      // An overwrite, a re-upload over a pending deletion, or a canonical name other bytes hold.
+      if (live) await archivePackageContent(sql, live.id);
+      const filename = await claimFileName(sql, names, id.filename, staged.sha256);
+      if (live?.filename && live.filename !== filename && live.status !== 'DELETING') {
+        await supersedeFileName(sql, names, live.filename);
       }
-      const data = {
-        format: staged.format === 'deb' ? ('DEB' as const) : ('RPM' as const),
-        component: id.component,
-        status: quarantined ? ('QUARANTINED' as const) : ('PROCESSING' as const),
-        quarantineReason: quarantined ? decision.reasons.join(' ') : null,
-        error: null,
+      const row = await writeUploadedPackage(sql, {
+        key,
+        existingId: live?.id ?? null,
         blobId: blob.id,
-        servedBlobId: null,
         filename,
-        sourceName: id.sourceName,
-        sourceVersion: id.sourceVersion,
-        metadata: id.metadata,
-        licenses: id.licenses,
-        indexEntry: null,
-        indexExtra: undefined,
-        uploadedBy: actor.kind === 'user' ? actor.email : actor.kind === 'token' ? actor.name : null,
-        publishedAt: null,
-      };
-      const row = existing
-        ? await tx.package.update({ where: { id: existing.id }, data })
-        : await tx.package.create({
-            data: {
-              ...data,
-              repositoryId: repository.id,
-              distributionId: distribution.id,
-              name: id.name,
-              version: id.version,
-              architecture: id.architecture,
-            },
-          });
-      const pkg = { ...row, blob, distribution };
-      await recordAuditEvent(tx, {
-        orgId: org.id,
-        actor,
-        action: existing && existing.status !== 'DELETING' ? 'package.overwrite' : 'package.upload',
-        target,
-        targetId: pkg.id,
-        details: {
-          repository: repository.slug,
-          distribution: dist.name,
-          sha256: staged.sha256,
-          size: staged.size,
-        },
+        content,
+        events: events(live && live.status !== 'DELETING' ? 'package.overwrite' : 'package.upload'),
       });
-      if (quarantined) {
-        await recordAuditEvent(tx, {
-          orgId: org.id,
-          actor,
-          action: 'package.quarantine',
-          target,
-          targetId: pkg.id,
-          details: { repository: repository.slug, distribution: dist.name, reasons: decision.reasons },
-        });
-      }
-      return { created: true, pkg };
+      return { created: true, pkg: { ...row, blob, distribution } };
     });
     keepStaged = blobCreated;
     if (result.created) {

@@ -1,7 +1,7 @@
 // Checks an upload against its repository's policy while the request is open: a refusal reaches the
 // client as 422 and nothing is stored. The vulnerability rule is one advisory query on the package's
 // name, source name and version (find-advisory-matches.ts).
-import type { Tx } from '@pallet/db';
+import type { RawSql, Tx } from '@pallet/db';
 import { findAdvisoryMatches, type PackageIdentity } from '../advisory/find-advisory-matches';
 import { severityRank } from '../advisory/severity';
 import { globToRegExp, type PolicyRule, storedRules } from './policy-rules';
@@ -31,7 +31,11 @@ function licensesIn(expression: string): string[] {
     .filter((l) => l.length > 0);
 }
 
-async function ruleReason(db: Tx, rule: PolicyRule, pkg: UploadCandidate): Promise<string | undefined> {
+async function ruleReason(
+  db: Tx | RawSql,
+  rule: PolicyRule,
+  pkg: UploadCandidate,
+): Promise<string | undefined> {
   switch (rule.kind) {
     case 'vulnerability': {
       const matches = (await findAdvisoryMatches(db, pkg)).filter(
@@ -65,7 +69,7 @@ async function ruleReason(db: Tx, rule: PolicyRule, pkg: UploadCandidate): Promi
 
 /** `storedPolicy` is RepositoryPolicy.rules as read (authorizeRepositoryUpload reads it with the repository). */
 export async function evaluateUploadPolicy(
-  db: Tx,
+  db: Tx | RawSql,
   storedPolicy: unknown,
   pkg: UploadCandidate,
 ): Promise<PolicyDecision> {
