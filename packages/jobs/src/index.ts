@@ -79,7 +79,10 @@ export interface JobQueues {
    * waiting one will see the new package); while one runs, one more is kept to run after it.
    */
   enqueueIngest(payload: IngestPayload): Promise<void>;
-  /** Coalesces: one job per (distribution, generation); a debounce delay lets bursts settle. */
+  /**
+   * Coalesces per distribution like enqueueIngest (one waiting, one more while one runs); a debounce
+   * delay lets bursts settle.
+   */
   enqueuePublish(payload: PublishPayload, delayMs: number): Promise<void>;
   /** One CDN purge per publication switch (idempotent by publication). */
   enqueuePurge(payload: PurgePayload): Promise<void>;
@@ -130,10 +133,12 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     },
     async enqueuePublish(payload, delayMs) {
       const p = publishPayload.parse(payload);
+      // The job publishes whatever the distribution holds when it runs, so requests coming while one
+      // waits add nothing; one arriving while it runs is kept to run after it.
       await queues.publish.add('publish', p, {
         ...retry,
         delay: delayMs,
-        jobId: `publish-${p.distributionId}-${p.generation}`,
+        deduplication: { id: `publish-${p.distributionId}`, keepLastIfActive: true },
       });
     },
     async enqueuePurge(payload) {

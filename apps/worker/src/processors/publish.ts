@@ -1,4 +1,4 @@
-// publish jobs: build and switch one distribution's signed indexes (coalesced per generation). A job
+// publish jobs: build and switch one distribution's signed indexes (coalesced per distribution). A job
 // that comes too early (one publication per distribution per second, the adaptive debounce) goes back
 // to the delayed set until its time, so the uploads arriving meanwhile join the same publication.
 import { type CoreContext, isPurgeConfigured, palletMetrics, publishDistribution } from '@pallet/core';
@@ -7,10 +7,11 @@ import { DelayedError, type Job } from 'bullmq';
 
 export function publishProcessor(core: CoreContext) {
   return async (job: Job, token?: string) => {
-    const { distributionId, generation } = publishPayload.parse(job.data);
+    // The payload's generation is not passed on: requests are deduplicated into this job (enqueuePublish),
+    // so it publishes what the distribution holds now, however old the request it was made for.
+    const { distributionId } = publishPayload.parse(job.data);
     const started = performance.now();
     const result = await publishDistribution(core, distributionId, {
-      generation,
       timing: { quietMs: core.config.publishDebounceMs, maxDelayMs: core.config.publishMaxDelayMs },
     });
     if (result.notBefore) {

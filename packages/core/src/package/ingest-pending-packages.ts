@@ -5,7 +5,7 @@
 // generation (atomic: a retry never finds prepared packages whose publication was not requested). An .rpm
 // is signed, so each goes through ingestPackage alone. A package that cannot be prepared is left to a job
 // of its own (retries with backoff, then `failed`), so it never holds up the others.
-import { rawSql } from '@pallet/db';
+import { type Prisma, rawSql } from '@pallet/db';
 import { scanNewPackages } from '../advisory/scan-new-packages';
 import type { CoreContext } from '../context/core-context';
 import { requestPublication } from '../publication/request-publication';
@@ -29,20 +29,10 @@ export async function ingestPendingPackages(
 ): Promise<IngestBatchResult> {
   const result: IngestBatchResult = { ingested: 0, failed: [] };
   for (;;) {
-    const pending = await ctx.db.package.findMany({
-      where: {
-        distributionId,
-        status: { in: ['PROCESSING', 'QUARANTINED'] },
-        indexEntry: null,
-        id: { notIn: result.failed },
-      },
-      include: { blob: true, distribution: true, repository: true },
-      orderBy: { createdAt: 'asc' },
-      take: BATCH,
-    });
+    const pending = await findPendingPackages(ctx, distributionId, result.failed);
     if (pending.length === 0) return result;
     const debs: { id: string; blobId: string; filename: string | null; entry: string; served: string }[] = [];
-    const ingested: typeof pending = [];
+    const ingested: PendingPackage[] = [];
     for (const pkg of pending) {
       try {
         if (pkg.format === 'DEB') {
@@ -109,4 +99,39 @@ export async function ingestPendingPackages(
     await scanNewPackages(ctx, ingested);
     if (pending.length < BATCH) return result;
   }
+}
+
+interface PendingPackage {
+  id: string;
+  format: 'DEB' | 'RPM';
+  name: string;
+  sourceName: string | null;
+  repositoryId: string;
+  blobId: string;
+  filename: string | null;
+  /** a .deb's only (what prepareDeb renders its entry from); an .rpm is read again by ingestPackage */
+  metadata: Prisma.JsonValue;
+  blob: { id: string; size: bigint; md5: string; sha1: string; sha256: string; sha512: string };
+}
+
+/** The distribution's packages waiting for preparation, oldest first, with their uploads' digests. */
+async function findPendingPackages(
+  ctx: CoreContext,
+  distributionId: string,
+  skip: string[],
+): Promise<PendingPackage[]> {
+  const rows = await rawSql(ctx.db).query<Omit<PendingPackage, 'blob'> & Omit<PendingPackage['blob'], 'id'>>(
+    `SELECT p."id", p."format"::text AS "format", p."name", p."sourceName", p."repositoryId", p."blobId",
+            p."filename", CASE WHEN p."format" = 'DEB' THEN p."metadata" END AS "metadata",
+            b."size", b."md5", b."sha1", b."sha256", b."sha512"
+       FROM "Package" p JOIN "Blob" b ON b."id" = p."blobId"
+      WHERE p."distributionId" = $1 AND p."status" IN ('PROCESSING', 'QUARANTINED')
+        AND p."indexEntry" IS NULL AND p."id" <> ALL($2::text[])
+      ORDER BY p."createdAt" LIMIT ${BATCH}`,
+    [distributionId, skip],
+  );
+  return rows.map(({ size, md5, sha1, sha256, sha512, ...p }) => ({
+    ...p,
+    blob: { id: p.blobId, size, md5, sha1, sha256, sha512 },
+  }));
 }

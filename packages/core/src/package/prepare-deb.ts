@@ -2,7 +2,11 @@
 import { buildPackagesStanza, type DebPackage } from '@pallet/deb';
 import type { PackageToPrepare, PreparedPackage } from './prepared-package';
 
-export function prepareDeb(pkg: PackageToPrepare): PreparedPackage {
+export function prepareDeb(
+  pkg: Pick<PackageToPrepare, 'metadata' | 'filename'> & {
+    blob: Pick<PackageToPrepare['blob'], 'id' | 'size' | 'md5' | 'sha1' | 'sha256' | 'sha512'>;
+  },
+): PreparedPackage {
   const deb = (pkg.metadata as unknown as { deb: DebPackage }).deb;
   const b = pkg.blob;
   const indexEntry = buildPackagesStanza(deb, {

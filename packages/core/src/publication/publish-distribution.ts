@@ -4,6 +4,7 @@
 // is already published, or for which a newer request exists, does nothing; one that comes too early
 // (schedule-publication.ts) is answered with the time to come back.
 
+import { type RawSql, rawSql } from '@pallet/db';
 import type { RepodataBase } from '@pallet/rpm';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { CoreContext } from '../context/core-context';
@@ -47,30 +48,25 @@ export async function publishDistribution(
   distributionId: string,
   opts: PublishOptions = {},
 ): Promise<PublishResult> {
+  // A request that finds nothing to publish, or comes too early, is answered from one statement without
+  // the transaction and its lock (a burst of uploads makes many); the transaction checks again under the lock.
+  if (opts.timing) {
+    const early = whyNotNow(await readPublicationState(rawSql(ctx.db), distributionId), opts);
+    if (early) return early;
+  }
   return ctx.db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${distributionId}))`;
+      const state = await readPublicationState(rawSql(tx), distributionId);
+      const early = whyNotNow(state, opts);
+      if (early) return early;
       const dist = await tx.distribution.findUnique({
         where: { id: distributionId },
         include: { currentPublication: true, repository: { include: { org: true } } },
       });
       if (!dist) return { skipped: true };
-      if (dist.currentPublication && dist.currentPublication.generation >= dist.generation)
-        return { skipped: true };
-      if (opts.generation !== undefined && opts.generation < dist.generation) return { skipped: true };
       const current = dist.currentPublication;
-      const pending = opts.timing ? await findPendingChangeTimes(tx, distributionId) : {};
-      const notBefore = scheduleNextPublication(
-        {
-          now: Date.now(),
-          currentDate: current?.publishedAt?.getTime(),
-          currentMadeAt: current?.createdAt.getTime(),
-          ...pending,
-        },
-        opts.timing,
-      );
       const startedAt = Date.now();
-      if (notBefore > startedAt) return { skipped: true, notBefore: new Date(notBefore) };
       // The current second: later than the current publication's Date (the schedule waits for the
       // next second) and never later than the signatures made below.
       const date = new Date(Math.floor(startedAt / 1000) * 1000);
@@ -306,26 +302,58 @@ async function findRpmRepodataBase(
   return base ? { base, added, publishedCount: published.length } : null;
 }
 
-/** When the changes the next publication will carry were made (ingested or marked for deletion). */
-async function findPendingChangeTimes(
-  tx: Tx,
-  distributionId: string,
-): Promise<{ newestChange?: number; previousChange?: number; oldestChange?: number }> {
-  const where = {
-    distributionId,
-    OR: [{ status: 'PROCESSING' as const, indexEntry: { not: null } }, { status: 'DELETING' as const }],
-  };
-  const newest = await tx.package.findMany({
-    where,
-    orderBy: { updatedAt: 'desc' },
-    take: 2,
-    select: { updatedAt: true },
-  });
-  if (newest.length === 0) return {};
-  const oldest = await tx.package.aggregate({ where, _min: { updatedAt: true } });
-  return {
-    newestChange: newest[0]?.updatedAt.getTime(),
-    previousChange: newest[1]?.updatedAt.getTime(),
-    oldestChange: oldest._min.updatedAt?.getTime(),
-  };
+interface PublicationState {
+  generation: number;
+  currentGeneration: number | null;
+  currentDate: Date | null;
+  currentMadeAt: Date | null;
+  /** when the changes the next publication will carry were made (ingested or marked for deletion) */
+  newestChange: Date | null;
+  previousChange: Date | null;
+  oldestChange: Date | null;
+}
+
+const PENDING_CHANGES = `FROM "Package" WHERE "distributionId" = d."id"
+  AND (("status" = 'PROCESSING' AND "indexEntry" IS NOT NULL) OR "status" = 'DELETING')`;
+
+/** The distribution's generation, its current publication's, and the times of its pending changes. */
+async function readPublicationState(sql: RawSql, distributionId: string): Promise<PublicationState | null> {
+  const rows = await sql.query<PublicationState>(
+    `SELECT d."generation", c."generation" AS "currentGeneration", c."publishedAt" AS "currentDate",
+            c."createdAt" AS "currentMadeAt",
+            (SELECT "updatedAt" ${PENDING_CHANGES} ORDER BY "updatedAt" DESC LIMIT 1) AS "newestChange",
+            (SELECT "updatedAt" ${PENDING_CHANGES} ORDER BY "updatedAt" DESC OFFSET 1 LIMIT 1) AS "previousChange",
+            (SELECT MIN("updatedAt") ${PENDING_CHANGES}) AS "oldestChange"
+       FROM "Distribution" d LEFT JOIN "Publication" c ON c."id" = d."currentPublicationId"
+      WHERE d."id" = $1`,
+    [distributionId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Why a publication is not to be made now: nothing new to publish, a request older than the
+ * distribution's generation, or too early (with the time to come back); undefined when it is due. */
+function whyNotNow(state: PublicationState | null, opts: PublishOptions): PublishResult | undefined {
+  if (!state) return { skipped: true };
+  if (state.currentGeneration !== null && state.currentGeneration >= state.generation)
+    return { skipped: true };
+  if (opts.generation !== undefined && opts.generation < state.generation) return { skipped: true };
+  const time = (d: Date | null) => (d ? new Date(d).getTime() : undefined);
+  const now = Date.now();
+  const notBefore = scheduleNextPublication(
+    {
+      now,
+      currentDate: time(state.currentDate),
+      currentMadeAt: time(state.currentMadeAt),
+      ...(opts.timing
+        ? {
+            newestChange: time(state.newestChange),
+            previousChange: time(state.previousChange),
+            oldestChange: time(state.oldestChange),
+          }
+        : {}),
+    },
+    opts.timing,
+  );
+  return notBefore > now ? { skipped: true, notBefore: new Date(notBefore) } : undefined;
 }
