@@ -1,8 +1,8 @@
-// The statements that write an upload's Package row and its audit events (upload-package.ts decides which
-// one runs, in the upload's transaction). The common case — no live row for the identity — is one
-// statement with the blob; an overwrite or a name held by other bytes takes the general one.
+// The statements that write an upload's Package row and its audit events. The common case (a new package,
+// or the same bytes again) is one statement that stands alone, lock and blob included (recordFirstUpload);
+// everything else runs in a transaction under the identity's lock (upload-package.ts).
 import { randomUUID } from 'node:crypto';
-import { type Blob, type Package, Prisma, queryRows, type RawSql } from '@pallet/db';
+import { type Blob, type Distribution, type Package, Prisma, queryRows, type RawSql } from '@pallet/db';
 import { AUDIT_EVENT_COLUMNS, type AuditInput, auditEventValues } from '../audit/record-audit-event';
 import { claimFileNameSql } from './claim-file-name';
 import { type BlobColumns, blobOf, recordBlobSql, type StoredBytes } from './store-blob';
@@ -65,11 +65,13 @@ function insertPackageSql(
   key: PackageKey,
   content: [string, Prisma.Sql][],
   from: Prisma.Sql = Prisma.empty,
+  distributionId: Prisma.Sql = Prisma.sql`${key.distributionId}::text`,
+  onConflict: Prisma.Sql = Prisma.empty,
 ): Prisma.Sql {
   const columns: [string, Prisma.Sql][] = [
     ['id', Prisma.sql`${id}::text`],
     ['repositoryId', Prisma.sql`${key.repositoryId}::text`],
-    ['distributionId', Prisma.sql`${key.distributionId}::text`],
+    ['distributionId', distributionId],
     ['name', Prisma.sql`${key.name}::text`],
     ['version', Prisma.sql`${key.version}::text`],
     ['architecture', Prisma.sql`${key.architecture}::text`],
@@ -77,7 +79,7 @@ function insertPackageSql(
     ...content,
   ];
   return Prisma.sql`INSERT INTO "Package" (${Prisma.raw(columns.map(([c]) => `"${c}"`).join(', '))})
-    SELECT ${Prisma.join(columns.map(([, v]) => v))} ${from} RETURNING *`;
+    SELECT ${Prisma.join(columns.map(([, v]) => v))} ${from} ${onConflict} RETURNING *`;
 }
 
 /** The audit events, inserted only when the statement's `pkg` CTE wrote a row. */
@@ -87,63 +89,134 @@ function auditAfterSql(packageId: string, events: PackageAuditEvent[]): Prisma.S
     SELECT * FROM (VALUES ${Prisma.join(rows)}) AS e WHERE EXISTS (SELECT 1 FROM "pkg")`;
 }
 
+/** The distribution an upload goes to, as recordFirstUpload finds it. */
+export interface DistributionKey {
+  repositoryId: string;
+  format: 'DEB' | 'RPM';
+  name: string;
+  /** the .deb component, which the distribution must list already */
+  component: string | null;
+}
+
+const DISTRIBUTION_COLUMNS = [
+  'id',
+  'repositoryId',
+  'format',
+  'name',
+  'distro',
+  'release',
+  'components',
+  'architectures',
+  'currentPublicationId',
+  'generation',
+  'createdAt',
+  'frozen',
+  'frozenAt',
+  'retentionKeepVersions',
+  'retentionMaxAgeDays',
+  'validDays',
+] as const;
+
+function distributionOf(row: Record<string, unknown>): Distribution {
+  return Object.fromEntries(
+    DISTRIBUTION_COLUMNS.map((c) => [c, row[`dist.${c}`]]),
+  ) as unknown as Distribution;
+}
+
+export interface FirstUpload {
+  distribution: Distribution;
+  /** null when the live row has other bytes and `onlyNewOrSameBytes` left the blob alone */
+  blob: Blob | null;
+  /** whether this statement created the blob row (pointing at these staged bytes) */
+  blobCreated: boolean;
+  /** the package row this statement inserted */
+  created: Package | null;
+  /** the identity's live row, as of the statement's snapshot */
+  live: Package | null;
+}
+
 /**
- * The common upload in one statement: records the blob (recordBlobSql), reads the identity's live row,
- * and when there is none claims the canonical file name and, if the name is these bytes', inserts the
- * package and its audit events. Returns the blob and either the new row (`created`), the live row
- * (`live`), or neither (the name is held by other bytes: the caller claims another with the general path).
- * Run it under the identity's lock (ensureDistribution), so the live row it reads cannot change.
+ * The common upload in one statement: takes the identity's lock (lock-package-identity.ts), finds the
+ * distribution (ready: not frozen, listing the component), records the blob (recordBlobSql), reads the
+ * identity's live row, and when there is none claims the canonical file name and, if the name is these
+ * bytes', inserts the package and its audit events. Returns null when the distribution is not ready
+ * (nothing written), else the blob and either the new row (`created`), the live row (`live`), or neither
+ * (the name is held by other bytes, or a live row committed after the statement's snapshot).
+ *
+ * Standing alone (autocommit, no BEGIN/COMMIT) it is safe: the insert does nothing on a live row the
+ * snapshot missed (ON CONFLICT on Package_live_identity_key), and with `onlyNewOrSameBytes` it writes no
+ * blob next to a live row of other bytes (that upload may end in 409 and keep nothing). Whatever it did
+ * not finish, the caller's transaction does (upload-package.ts).
  */
 export async function recordFirstUpload(
   sql: RawSql,
   input: {
     stored: StoredBytes;
-    key: PackageKey;
+    distribution: DistributionKey;
+    lock: Prisma.Sql;
+    identity: { name: string; version: string; architecture: string };
     names: { repositoryId: string; scope: string };
     canonicalFilename: string;
     content: UploadedContent;
     events: PackageAuditEvent[];
+    onlyNewOrSameBytes: boolean;
   },
-): Promise<{ blob: Blob; blobCreated: boolean; created: Package | null; live: Package | null }> {
-  const { stored, key } = input;
+): Promise<FirstUpload | null> {
+  const { stored, distribution: d, identity } = input;
   const id = randomUUID();
-  const rows = await queryRows<BlobColumns & (Package | { [K in keyof Package]: null })>(
+  const component =
+    d.component === null ? Prisma.sql`TRUE` : Prisma.sql`${d.component} = ANY(d."components")`;
+  const blobWhen = input.onlyNewOrSameBytes
+    ? Prisma.sql`EXISTS (SELECT 1 FROM "dist") AND NOT EXISTS (SELECT 1 FROM "live" l JOIN "Blob" b ON b."id" = l."blobId" WHERE b."sha256" <> ${stored.sha256})`
+    : Prisma.sql`EXISTS (SELECT 1 FROM "dist")`;
+  const key: PackageKey = { repositoryId: d.repositoryId, distributionId: '', ...identity };
+  const rows = await queryRows<Record<string, unknown>>(
     sql,
-    Prisma.sql`WITH "blob" AS (${recordBlobSql(stored)}),
+    Prisma.sql`WITH "dist" AS (
+        SELECT d.* FROM (SELECT ${input.lock}) AS "lock", "Distribution" d
+        WHERE d."repositoryId" = ${d.repositoryId} AND d."format" = ${d.format}::"PackageFormat"
+          AND d."name" = ${d.name} AND NOT d."frozen" AND ${component}),
       "live" AS (
-        SELECT * FROM "Package" WHERE "distributionId" = ${key.distributionId} AND "name" = ${key.name}
-          AND "version" = ${key.version} AND "architecture" = ${key.architecture} AND "status" <> 'REMOVED'),
+        SELECT p.* FROM "Package" p JOIN "dist" ON p."distributionId" = "dist"."id"
+        WHERE p."name" = ${identity.name} AND p."version" = ${identity.version}
+          AND p."architecture" = ${identity.architecture} AND p."status" <> 'REMOVED'),
+      "blob" AS (${recordBlobSql(stored, blobWhen)}),
       "claim" AS (${claimFileNameSql(
         input.names,
         input.canonicalFilename,
         stored.sha256,
-        Prisma.sql`NOT EXISTS (SELECT 1 FROM "live")`,
+        Prisma.sql`EXISTS (SELECT 1 FROM "dist") AND NOT EXISTS (SELECT 1 FROM "live")`,
       )}),
       "pkg" AS (${insertPackageSql(
         id,
         key,
         contentColumns(input.content, Prisma.sql`"blob"."blob.id"`, Prisma.sql`"claim"."filename"`),
-        Prisma.sql`FROM "blob", "claim" WHERE "claim"."uploadSha256" = ${stored.sha256}`,
+        Prisma.sql`FROM "dist", "blob", "claim" WHERE "claim"."uploadSha256" = ${stored.sha256}`,
+        Prisma.sql`"dist"."id"`,
+        Prisma.sql`ON CONFLICT ("distributionId", "name", "version", "architecture") WHERE "status" <> 'REMOVED' DO NOTHING`,
       )}),
       "audit" AS (${auditAfterSql(id, input.events)})
-    SELECT * FROM "blob" LEFT JOIN (SELECT * FROM "pkg" UNION ALL SELECT * FROM "live") AS p ON TRUE`,
+    SELECT ${Prisma.raw(DISTRIBUTION_COLUMNS.map((c) => `"dist"."${c}" AS "dist.${c}"`).join(', '))}, "blob".*, p.*
+    FROM "dist" LEFT JOIN "blob" ON TRUE
+      LEFT JOIN (SELECT * FROM "pkg" UNION ALL SELECT * FROM "live") AS p ON TRUE`,
   );
   const row = rows[0];
-  if (!row) throw new Error(`recording upload ${stored.sha256} returned no row`);
-  const blob = blobOf(row);
-  const pkg = row.id === null ? null : packageOf(row as Package & BlobColumns);
+  if (!row) return null;
+  const blob = row['blob.id'] === null ? null : blobOf(row as unknown as BlobColumns);
+  const pkg = row.id === null ? null : packageOf(row);
   return {
+    distribution: distributionOf(row),
     blob,
-    blobCreated: blob.storageKey === stored.storageKey,
+    blobCreated: blob !== null && blob.storageKey === stored.storageKey,
     created: pkg && pkg.id === id ? pkg : null,
     live: pkg && pkg.id !== id ? pkg : null,
   };
 }
 
-/** The Package columns of a row that also carries the blob's `blob.` columns. */
-function packageOf(row: Package & BlobColumns): Package {
+/** The Package columns of a row that also carries the blob's and the distribution's. */
+function packageOf(row: Record<string, unknown>): Package {
   return Object.fromEntries(
-    Object.entries(row).filter(([column]) => !column.startsWith('blob.')),
+    Object.entries(row).filter(([column]) => !column.startsWith('blob.') && !column.startsWith('dist.')),
   ) as unknown as Package;
 }
 

@@ -89,7 +89,7 @@ export async function storeBytes(
 /**
  * The statement that finds the Blob row for these bytes or creates it pointing at `stored.storageKey`,
  * returning the row (its columns under a `blob.` prefix, so that it can stand beside another table's
- * row: upload-package.ts uses it as a CTE). ON CONFLICT: two uploads of the same bytes at once end up
+ * row: upload-package.ts uses it as a CTE, `when` its condition). ON CONFLICT: two uploads of the same bytes at once end up
  * sharing one row.
  *
  * It sets `touchedAt` either way: garbage collection removes an unreferenced blob only when its
@@ -97,11 +97,12 @@ export async function storeBytes(
  * core/gc/collect-garbage.ts), so a blob an upload has just found cannot be collected before the
  * upload's package row references it.
  */
-export function recordBlobSql(stored: StoredBytes): Prisma.Sql {
+export function recordBlobSql(stored: StoredBytes, when: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO "Blob" ("id", "sha256", "sha512", "sha1", "md5", "size", "storageKey", "createdAt", "touchedAt")
-    VALUES (${randomUUID()}, ${stored.sha256}, ${stored.sha512}, ${stored.sha1}, ${stored.md5},
-            ${String(stored.size)}::int8, ${stored.storageKey}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+    SELECT ${randomUUID()}, ${stored.sha256}, ${stored.sha512}, ${stored.sha1}, ${stored.md5},
+           ${String(stored.size)}::int8, ${stored.storageKey}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+    WHERE ${when}
     ON CONFLICT ("sha256") DO UPDATE SET "touchedAt" = now() AT TIME ZONE 'UTC'
     RETURNING "id" AS "blob.id", "sha256" AS "blob.sha256", "sha512" AS "blob.sha512", "sha1" AS "blob.sha1",
               "md5" AS "blob.md5", "size" AS "blob.size", "storageKey" AS "blob.storageKey",

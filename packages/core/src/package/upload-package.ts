@@ -1,7 +1,7 @@
 // Registers a staged upload as a Package of a distribution: idempotent for identical bytes, 409 for other
 // bytes under the same name+version+arch unless overwrite, then queues it for ingestion. Its statements
 // run on the plain pg path (rawTransaction): the web front answers uploads without Prisma's query compiler.
-import { rawTransaction } from '@pallet/db';
+import { type Blob, type Distribution, type Package, type RawSql, rawSql, rawTransaction } from '@pallet/db';
 import { poolPath } from '@pallet/deb';
 import { rpmLocationHref, sourceRpmName } from '@pallet/rpm';
 import { z } from 'zod';
@@ -10,13 +10,19 @@ import type { Actor } from '../auth/actor';
 import { authorizeRepository, authorizeRepositoryUpload } from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { assertNotFrozen } from '../distribution/assert-not-frozen';
-import { distroAccepts, parseDistributionName } from '../distribution/distribution-name';
+import {
+  type DistributionName,
+  distroAccepts,
+  parseDistributionName,
+} from '../distribution/distribution-name';
 import { ensureDistribution } from '../distribution/ensure-distribution';
 import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-errors';
 import { evaluateUploadPolicy, type PolicyDecision } from '../policy/evaluate-upload-policy';
 import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
+import { packageIdentityLock } from './lock-package-identity';
 import { type PackageView, toPackageView } from './package-view';
 import {
+  type FirstUpload,
   type PackageAuditEvent,
   recordFirstUpload,
   type UploadedContent,
@@ -103,6 +109,84 @@ function identifyOrRefuse(staged: StagedUpload, release: string, component: stri
   }
 }
 
+interface UploadPlan {
+  first: Omit<Parameters<typeof recordFirstUpload>[1], 'onlyNewOrSameBytes'>;
+  format: 'deb' | 'rpm';
+  dist: DistributionName;
+  overwrite: boolean;
+  events: (action: 'package.upload' | 'package.overwrite') => PackageAuditEvent[];
+}
+
+interface Registration {
+  created: boolean;
+  pkg: Package & { blob: Blob; distribution: Distribution };
+  /** whether the blob row now points at the staged bytes (they must be kept) */
+  blobCreated: boolean;
+}
+
+/** The answer the standalone statement settled: a new package, or the same bytes again. */
+function quickAnswer(quick: FirstUpload | null): Registration | null {
+  if (!quick?.blob) return null;
+  const { blob, distribution, created, live } = quick;
+  if (created)
+    return { created: true, pkg: { ...created, blob, distribution }, blobCreated: quick.blobCreated };
+  if (live && live.blobId === blob.id && live.status !== 'DELETING') {
+    return { created: false, pkg: { ...live, blob, distribution }, blobCreated: quick.blobCreated };
+  }
+  return null;
+}
+
+/** Every other case, in a transaction under the identity's lock (ensureDistribution takes it). */
+async function registerUnderLock(sql: RawSql, plan: UploadPlan): Promise<Registration> {
+  const { first, dist } = plan;
+  const { repositoryId, component } = first.distribution;
+  const { identity: id, stored, names } = first;
+  // Takes the identity's lock: everything below reads under it.
+  const distribution = await ensureDistribution(sql, repositoryId, plan.format, dist, component, id);
+  assertNotFrozen(distribution, 'an upload');
+  const recorded = await recordFirstUpload(sql, { ...first, onlyNewOrSameBytes: false });
+  if (!recorded?.blob) throw new Error(`distribution ${dist.name} is not ready after ensureDistribution`);
+  const { blob, live } = recorded;
+  const key = {
+    repositoryId,
+    distributionId: distribution.id,
+    name: id.name,
+    version: id.version,
+    architecture: id.architecture,
+  };
+  // The rows an answer shows are at hand (the blob, the distribution): no relation is read again.
+  if (recorded.created)
+    return {
+      created: true,
+      pkg: { ...recorded.created, blob, distribution },
+      blobCreated: recorded.blobCreated,
+    };
+  if (live && live.blobId === blob.id && live.status !== 'DELETING') {
+    return { created: false, pkg: { ...live, blob, distribution }, blobCreated: recorded.blobCreated };
+  }
+  if (live && live.status !== 'DELETING' && !plan.overwrite) {
+    throw new Conflict(
+      `${id.name} ${id.version} (${id.architecture}) already exists in ${dist.name} with other content; set overwrite=true to replace it.`,
+      'package_exists',
+    );
+  }
+  // An overwrite, a re-upload over a pending deletion, or a canonical name other bytes hold.
+  if (live) await archivePackageContent(sql, live.id);
+  const filename = await claimFileName(sql, names, first.canonicalFilename, stored.sha256);
+  if (live?.filename && live.filename !== filename && live.status !== 'DELETING') {
+    await supersedeFileName(sql, names, live.filename);
+  }
+  const row = await writeUploadedPackage(sql, {
+    key,
+    existingId: live?.id ?? null,
+    blobId: blob.id,
+    filename,
+    content: first.content,
+    events: plan.events(live && live.status !== 'DELETING' ? 'package.overwrite' : 'package.upload'),
+  });
+  return { created: true, pkg: { ...row, blob, distribution }, blobCreated: recorded.blobCreated };
+}
+
 export async function uploadPackage(
   ctx: CoreContext,
   actor: Actor,
@@ -112,7 +196,6 @@ export async function uploadPackage(
   rawFields: unknown,
 ): Promise<{ created: boolean; package: PackageView }> {
   let keepStaged = false;
-  let blobCreated = false;
   try {
     const fields = uploadFields.safeParse(rawFields);
     if (!fields.success)
@@ -196,64 +279,37 @@ export async function uploadPackage(
           ]
         : []),
     ];
-    const result = await rawTransaction(ctx.db, async (sql) => {
-      // Takes the identity's lock: everything below reads under it.
-      const distribution = await ensureDistribution(
-        sql,
-        repository.id,
-        staged.format,
-        dist,
-        id.component,
-        id,
-      );
-      assertNotFrozen(distribution, 'an upload');
-      const key = {
-        repositoryId: repository.id,
-        distributionId: distribution.id,
-        name: id.name,
-        version: id.version,
-        architecture: id.architecture,
-      };
-      // Other bytes than the name's first content (an overwrite) are served under a name of their own.
-      const names = { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) };
-      const first = await recordFirstUpload(sql, {
+    // Other bytes than the name's first content (an overwrite) are served under a name of their own.
+    const plan: UploadPlan = {
+      first: {
         stored: staged,
-        key,
-        names,
+        distribution: {
+          repositoryId: repository.id,
+          format: content.format,
+          name: dist.name,
+          component: id.component,
+        },
+        lock: packageIdentityLock(repository.id, dist.name, id),
+        identity: { name: id.name, version: id.version, architecture: id.architecture },
+        names: { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) },
         canonicalFilename: id.filename,
         content,
         events: events('package.upload'),
-      });
-      const { blob, live } = first;
-      blobCreated = first.blobCreated;
-      // The rows an answer shows are at hand (the blob, the distribution): no relation is read again.
-      if (first.created) return { created: true, pkg: { ...first.created, blob, distribution } };
-      if (live && live.blobId === blob.id && live.status !== 'DELETING') {
-        return { created: false, pkg: { ...live, blob, distribution } };
-      }
-      if (live && live.status !== 'DELETING' && !fields.data.overwrite) {
-        throw new Conflict(
-          `${id.name} ${id.version} (${id.architecture}) already exists in ${dist.name} with other content; set overwrite=true to replace it.`,
-          'package_exists',
-        );
-      }
-      // An overwrite, a re-upload over a pending deletion, or a canonical name other bytes hold.
-      if (live) await archivePackageContent(sql, live.id);
-      const filename = await claimFileName(sql, names, id.filename, staged.sha256);
-      if (live?.filename && live.filename !== filename && live.status !== 'DELETING') {
-        await supersedeFileName(sql, names, live.filename);
-      }
-      const row = await writeUploadedPackage(sql, {
-        key,
-        existingId: live?.id ?? null,
-        blobId: blob.id,
-        filename,
-        content,
-        events: events(live && live.status !== 'DELETING' ? 'package.overwrite' : 'package.upload'),
-      });
-      return { created: true, pkg: { ...row, blob, distribution } };
-    });
-    keepStaged = blobCreated;
+      },
+      format: staged.format,
+      dist,
+      overwrite: fields.data.overwrite,
+      events,
+    };
+    // Most uploads end with this one statement, on its own (no BEGIN/COMMIT round trips): a new package,
+    // or the same bytes again. It answers from its snapshot; whatever else comes up, the transaction
+    // decides under the identity's lock.
+    const quick = await recordFirstUpload(rawSql(ctx.db), { ...plan.first, onlyNewOrSameBytes: true });
+    // Committed already: the staged bytes are the blob's from now on, whatever the transaction decides.
+    if (quick?.blobCreated) keepStaged = true;
+    const result =
+      quickAnswer(quick) ?? (await rawTransaction(ctx.db, (sql) => registerUnderLock(sql, plan)));
+    keepStaged ||= result.blobCreated;
     if (result.created) {
       // The distribution's ingestion takes every package waiting in it (a burst is a few batches).
       await ctx.queues.enqueueIngest({ distributionId: result.pkg.distributionId }).catch((err) => {
