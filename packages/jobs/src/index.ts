@@ -1,6 +1,7 @@
 // Queue names, job payload schemas and enqueue helpers shared by web (producer) and worker (consumer).
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
+import { coalesceCalls } from './coalesce-calls';
 
 export const QUEUE = {
   ingest: 'ingest',
@@ -118,18 +119,22 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     keyExpiry: new Queue(QUEUE.keyExpiry, { connection, prefix: opts.prefix }),
     validUntil: new Queue(QUEUE.validUntil, { connection, prefix: opts.prefix }),
   };
+  // In-process too: while this process sends one request for a distribution, the uploads committed
+  // meanwhile wait for one more sent after it (Redis would drop all but one of theirs anyway).
+  const requestIngestion = coalesceCalls(async (distributionId) => {
+    await queues.ingest.add(
+      'ingest',
+      { distributionId },
+      { ...retry, deduplication: { id: `ingest-${distributionId}`, keepLastIfActive: true } },
+    );
+  });
   return {
     queues,
     async enqueueIngest(payload) {
       const p = ingestPayload.parse(payload);
-      await queues.ingest.add(
-        'ingest',
-        p,
-        'distributionId' in p
-          ? { ...retry, deduplication: { id: `ingest-${p.distributionId}`, keepLastIfActive: true } }
-          : // One job a package at a time: a batch that meets the package again adds nothing.
-            { ...retry, jobId: `ingest-${p.packageId}` },
-      );
+      if ('distributionId' in p) return requestIngestion(p.distributionId);
+      // One job a package at a time: a batch that meets the package again adds nothing.
+      await queues.ingest.add('ingest', p, { ...retry, jobId: `ingest-${p.packageId}` });
     },
     async enqueuePublish(payload, delayMs) {
       const p = publishPayload.parse(payload);
