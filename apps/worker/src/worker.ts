@@ -1,10 +1,10 @@
 // Starts the BullMQ workers for every queue; returned handle closes them gracefully.
 import {
   type CoreContext,
-  dispatchWebhookDeliveries,
   pruneRateLimitBuckets,
   pruneTokenAccess,
   requeueWebhookDeliveries,
+  startWebhookDispatcher,
 } from '@pallet/core';
 import { QUEUE, redisConnection } from '@pallet/jobs';
 import { Worker } from 'bullmq';
@@ -57,17 +57,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
   await core.queues.scheduleUpkeep(core.config.keyCheckIntervalMs);
   await requeueWebhookDeliveries(core);
   // Webhook events are recorded in the transactions of their changes; this moves them onto the queue.
-  let dispatching = false;
-  const dispatch = setInterval(() => {
-    if (dispatching) return;
-    dispatching = true;
-    dispatchWebhookDeliveries(core)
-      .catch((err) => core.log.warn({ err: (err as Error).message }, 'webhook dispatch failed'))
-      .finally(() => {
-        dispatching = false;
-      });
-  }, 1000);
-  dispatch.unref();
+  const dispatcher = startWebhookDispatcher(core);
   // Expired rate-limit windows are dead rows; any worker may sweep them (the delete is idempotent).
   const sweep = setInterval(() => {
     pruneRateLimitBuckets(core).catch((err) =>
@@ -83,7 +73,7 @@ export async function startWorker(core: CoreContext): Promise<RunningWorker> {
   return {
     async close() {
       clearInterval(sweep);
-      clearInterval(dispatch);
+      await dispatcher.close();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

@@ -136,6 +136,7 @@ export * from './webhook/list-webhook-deliveries';
 export * from './webhook/list-webhooks';
 export * from './webhook/package-events';
 export * from './webhook/redeliver-webhook';
+export * from './webhook/start-webhook-dispatcher';
 export * from './webhook/webhook-events';
 export * from './webhook/webhook-signature';
 export * from './webhook/webhook-target';

@@ -1,14 +1,16 @@
 // Moves recorded deliveries (PENDING rows of the outbox) onto the webhook queue. The worker runs this
-// every second; FOR UPDATE SKIP LOCKED lets several workers share the work without sending twice.
+// when deliveries are committed (start-webhook-dispatcher.ts); FOR UPDATE SKIP LOCKED lets several
+// workers share the work without sending twice.
 import type { CoreContext } from '../context/core-context';
 
-const BATCH = 200;
+/** Deliveries claimed a round; a round that claims this many is followed by another. */
+export const DISPATCH_BATCH = 200;
 
 export async function dispatchWebhookDeliveries(ctx: CoreContext): Promise<number> {
   const claimed = await ctx.db.$queryRaw<{ id: string }[]>`
     UPDATE "WebhookDelivery" SET status = 'QUEUED'
      WHERE id IN (SELECT id FROM "WebhookDelivery" WHERE status = 'PENDING'
-                   ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+                   ORDER BY "createdAt" LIMIT ${DISPATCH_BATCH} FOR UPDATE SKIP LOCKED)
     RETURNING id`;
   const { attempts, retryBaseMs } = ctx.config.webhooks;
   for (const [i, row] of claimed.entries()) {

@@ -1,6 +1,6 @@
 // Records an event for every webhook of the org that subscribes to it: one WebhookDelivery row per
 // webhook, written in the caller's transaction (an outbox), so an event exists exactly when its change
-// committed. The worker picks PENDING rows up within a second (dispatch-webhook-deliveries.ts) and
+// committed. The worker picks PENDING rows up when they commit (start-webhook-dispatcher.ts) and
 // sends them with retries. Other features call this from their own core services:
 //   await emitWebhookEvent(tx, { orgId, event: 'key.expiring', payload: { ... } });
 import { randomUUID } from 'node:crypto';
