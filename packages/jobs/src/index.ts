@@ -53,6 +53,14 @@ export type ScanPayload = z.infer<typeof scanPayload>;
 export const webhookPayload = z.object({ deliveryId: z.string().min(1) });
 export type WebhookPayload = z.infer<typeof webhookPayload>;
 
+/**
+ * A distribution's ingestion starts this long after the upload that queued it, so the uploads of a burst
+ * arriving meanwhile join its batch (each batch costs its statements and jobs whatever its size). The
+ * publication that follows waits for the debounce from the upload's time anyway (PALLET_PUBLISH_DEBOUNCE_MS,
+ * 150 ms by default), so a single upload is not published later for it.
+ */
+export const INGEST_GATHER_MS = 50;
+
 const retry: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
@@ -125,7 +133,11 @@ export function createJobQueues(opts: { redisUrl: string; prefix: string }): Job
     await queues.ingest.add(
       'ingest',
       { distributionId },
-      { ...retry, deduplication: { id: `ingest-${distributionId}`, keepLastIfActive: true } },
+      {
+        ...retry,
+        delay: INGEST_GATHER_MS,
+        deduplication: { id: `ingest-${distributionId}`, keepLastIfActive: true },
+      },
     );
   });
   return {

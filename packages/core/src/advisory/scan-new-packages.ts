@@ -1,4 +1,4 @@
-// The scan of a batch of freshly ingested packages. Two statements for the whole batch find the packages
+// The scan of a batch of freshly ingested packages. One statement for the whole batch finds the packages
 // the scan can change anything for: those with a stored advisory under their (or their source's) name,
 // and those with findings already (an overwrite keeps the row). Only these go through scanPackage; for
 // the rest scanPackage would find no match and no finding, and change nothing. A package whose scan fails
@@ -13,19 +13,15 @@ export async function scanNewPackages(
 ): Promise<void> {
   if (pkgs.length === 0) return;
   const names = [...new Set(pkgs.flatMap((p) => (p.sourceName ? [p.name, p.sourceName] : [p.name])))];
-  const sql = rawSql(ctx.db);
-  const [advised, withFindings] = await Promise.all([
-    sql.query<{ name: string }>(
-      `SELECT DISTINCT "name" FROM "AdvisoryPackage" WHERE "name" = ANY($1::text[])`,
-      [names],
-    ),
-    sql.query<{ packageId: string }>(
-      `SELECT DISTINCT "packageId" FROM "Finding" WHERE "packageId" = ANY($1::text[])`,
-      [pkgs.map((p) => p.id)],
-    ),
-  ]);
-  const advisedNames = new Set(advised.map((r) => r.name));
-  const found = new Set(withFindings.map((r) => r.packageId));
+  // The advised names and the packages with findings, told apart by `advised`.
+  const rows = await rawSql(ctx.db).query<{ advised: boolean; key: string }>(
+    `SELECT DISTINCT true AS "advised", "name" AS "key" FROM "AdvisoryPackage" WHERE "name" = ANY($1::text[])
+     UNION ALL
+     SELECT DISTINCT false, "packageId" FROM "Finding" WHERE "packageId" = ANY($2::text[])`,
+    [names, pkgs.map((p) => p.id)],
+  );
+  const advisedNames = new Set(rows.filter((r) => r.advised).map((r) => r.key));
+  const found = new Set(rows.filter((r) => !r.advised).map((r) => r.key));
   for (const pkg of pkgs) {
     const mayChange =
       found.has(pkg.id) ||

@@ -78,7 +78,9 @@ export async function ingestPendingPackages(
         ],
       );
       const bumped = rows[0];
-      if (bumped) await requestPublication(ctx, distributionId, bumped.generation);
+      // The debounce counts from the newest upload's time, not from this batch's (which waited to gather).
+      const newest = new Date(Math.max(...ingested.map((p) => p.updatedAt.getTime())));
+      if (bumped) await requestPublication(ctx, distributionId, bumped.generation, newest);
     }
     result.ingested += ingested.length;
     // Every distribution carries the repository's keyring package (uploaded once per key change).
@@ -109,6 +111,7 @@ interface PendingPackage {
   repositoryId: string;
   blobId: string;
   filename: string | null;
+  updatedAt: Date;
   /** a .deb's only (what prepareDeb renders its entry from); an .rpm is read again by ingestPackage */
   metadata: Prisma.JsonValue;
   blob: { id: string; size: bigint; md5: string; sha1: string; sha256: string; sha512: string };
@@ -122,7 +125,7 @@ async function findPendingPackages(
 ): Promise<PendingPackage[]> {
   const rows = await rawSql(ctx.db).query<Omit<PendingPackage, 'blob'> & Omit<PendingPackage['blob'], 'id'>>(
     `SELECT p."id", p."format"::text AS "format", p."name", p."sourceName", p."repositoryId", p."blobId",
-            p."filename", CASE WHEN p."format" = 'DEB' THEN p."metadata" END AS "metadata",
+            p."filename", p."updatedAt", CASE WHEN p."format" = 'DEB' THEN p."metadata" END AS "metadata",
             b."size", b."md5", b."sha1", b."sha256", b."sha512"
        FROM "Package" p JOIN "Blob" b ON b."id" = p."blobId"
       WHERE p."distributionId" = $1 AND p."status" IN ('PROCESSING', 'QUARANTINED')
