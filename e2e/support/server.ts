@@ -1,20 +1,18 @@
 // Starts the built web app (the front process, apps/web/src/front) and the worker against a test instance, like `npm start` does.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { WEB_MALLOC_ENV, webProcess } from '../../scripts/lib/supervise.mjs';
+import { WEB_MALLOC_ENV, webProcess, workerProcess } from '../../scripts/lib/supervise.mjs';
 import { createTestInstance, type TestInstance } from '../../test/instance';
 import { type E2eStorage, e2eStorageKind, startE2eStorage } from './storage';
-
-const ROOT = join(import.meta.dirname, '..', '..');
 
 export interface RunningPallet {
   baseUrl: string;
   instance: TestInstance;
   /** The instance's storage (filesystem, or s3rver with PALLET_E2E_STORAGE=s3). */
   storage: E2eStorage;
-  /** The worker's process (tsx, with its node child), for benches that read its CPU time. */
+  /** The worker's process (node running its bundle), for benches that read its CPU time. */
   workerPid: number | undefined;
   stop(): Promise<void>;
 }
@@ -68,6 +66,14 @@ export async function startPallet(
   label: string,
   extraEnv: Record<string, string> = {},
 ): Promise<RunningPallet> {
+  const webSpec = webProcess();
+  const workerSpec = workerProcess();
+  for (const spec of [webSpec, workerSpec]) {
+    const entry = join(spec.cwd, spec.args.at(-1)!);
+    if (!existsSync(entry)) {
+      throw new Error(`${entry} is missing: npx turbo run build --filter=@pallet/web builds it`);
+    }
+  }
   const instance = await createTestInstance(label);
   let storage: E2eStorage;
   try {
@@ -87,9 +93,9 @@ export async function startPallet(
     NODE_ENV: 'production',
     ...extraEnv,
   };
-  // The web process as `npm start` runs it: the front (dist/front.mjs, plain node) answers /dl and
-  // uploads itself and starts Next.js as its child for everything else.
-  const webSpec = webProcess();
+  // The processes as `npm start` runs them, from the bundles the web app's build makes: the front
+  // (dist/front.mjs, plain node) answers /dl and uploads itself and starts Next.js as its child for
+  // everything else; the worker runs apps/worker/dist/main.mjs.
   const web = startChild(
     webSpec.command,
     webSpec.args,
@@ -98,9 +104,9 @@ export async function startPallet(
     join(instance.dir, 'web.log'),
   );
   const worker = startChild(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['src/main.ts'],
-    join(ROOT, 'apps/worker'),
+    workerSpec.command,
+    workerSpec.args,
+    workerSpec.cwd,
     env,
     join(instance.dir, 'worker.log'),
   );

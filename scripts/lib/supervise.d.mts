@@ -26,4 +26,7 @@ export const WEB_MALLOC_ENV: Record<string, string>;
 /** The web process (the front bundle under node; it starts Next.js itself). */
 export function webProcess(env?: NodeJS.ProcessEnv, stdio?: StdioOptions): ProcessSpec;
 
+/** The worker process (its bundle under node). */
+export function workerProcess(env?: NodeJS.ProcessEnv, stdio?: StdioOptions): ProcessSpec;
+
 export function palletProcesses(env?: NodeJS.ProcessEnv, stdio?: StdioOptions): ProcessSpec[];
