@@ -17,6 +17,17 @@ describe('measurePeakMemoryGrowth', () => {
     }
   });
 
+  it('with collectAbove, still collects garbage before counting a sample that reaches it', async () => {
+    const { peakGrowth } = await measurePeakMemoryGrowth(
+      async () => {
+        for (let i = 0; i < 320; i++) Buffer.alloc(64 * 1024, i).fill(i + 1);
+        await new Promise((r) => setTimeout(r, 120));
+      },
+      { collectAbove: 4 * MiB },
+    );
+    expect(peakGrowth).toBeLessThan(4 * MiB);
+  });
+
   it('counts Buffers still held', async () => {
     const held: Buffer[] = [];
     const { peakGrowth } = await measurePeakMemoryGrowth(async () => {
