@@ -2,13 +2,29 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { compareDebVersions, explainInvalidDebVersion, isValidDebVersion, splitDebVersion } from './version';
 
-function dpkgSays(a: string, op: 'lt' | 'eq' | 'gt', b: string): boolean {
-  try {
-    execFileSync('dpkg', ['--compare-versions', a, op, b], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+type Claim = [a: string, op: 'lt' | 'eq' | 'gt', b: string];
+
+/**
+ * Whether dpkg agrees with each claim: one shell runs `dpkg --compare-versions` for all of them (a
+ * process spawned from the test process for each of 435 pairs took ~19 s). Versions hold no blanks.
+ */
+function dpkgSays(claims: Claim[]): boolean[] {
+  const out = execFileSync(
+    'sh',
+    [
+      '-c',
+      'while read -r a op b; do if dpkg --compare-versions "$a" "$op" "$b"; then echo 1; else echo 0; fi; done',
+    ],
+    {
+      input: claims.map((c) => `${c.join(' ')}\n`).join(''),
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'ignore'],
+    },
+  );
+  return out
+    .split('\n')
+    .slice(0, claims.length)
+    .map((line) => line === '1');
 }
 
 describe('compareDebVersions', () => {
@@ -80,14 +96,19 @@ describe('compareDebVersions', () => {
       '18446744073709551616',
       '1:1:1',
     ];
+    const claims: Claim[] = [];
     for (const a of versions) {
       for (const b of versions) {
         if (a >= b) continue;
         const ours = compareDebVersions(a, b);
-        const op = ours < 0 ? 'lt' : ours > 0 ? 'gt' : 'eq';
-        expect(dpkgSays(a, op, b), `${a} ${op} ${b}`).toBe(true);
+        claims.push([a, ours < 0 ? 'lt' : ours > 0 ? 'gt' : 'eq', b]);
       }
     }
+    expect(claims).toHaveLength((versions.length * (versions.length - 1)) / 2);
+    const agreed = dpkgSays(claims);
+    claims.forEach((claim, i) => {
+      expect(agreed[i], claim.join(' ')).toBe(true);
+    });
   }, 120_000);
 });
 
