@@ -2,7 +2,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { TRANSACTION_OPTIONS } from './busy';
 import { PrismaClient } from './generated/client';
-import { createRawPool, type RawPool, type RawSql } from './raw-sql';
+import { createRawPool, type QueryOptions, type RawPool, type RawSql } from './raw-sql';
 
 export * from './generated/client';
 
@@ -79,9 +79,13 @@ export function asRawSql(db: Db | Tx | RawSql): RawSql {
 }
 
 /** A statement composed with `Prisma.sql` (placeholders and values kept apart) on the plain pg path. */
-export function queryRows<T>(sql: RawSql, statement: { text: string; values: unknown[] }): Promise<T[]> {
-  return sql.query<T>(statement.text, statement.values);
+export function queryRows<T>(
+  sql: RawSql,
+  statement: { text: string; values: unknown[] },
+  opts?: QueryOptions,
+): Promise<T[]> {
+  return sql.query<T>(statement.text, statement.values, opts);
 }
 export { isDatabaseBusy, TRANSACTION_OPTIONS } from './busy';
 export { listenForNotifications, type NotificationListener } from './listen-notifications';
-export { type RawSql, TransactionClosed } from './raw-sql';
+export { type QueryOptions, type RawSql, TransactionClosed } from './raw-sql';

@@ -5,12 +5,36 @@
 // `timestamp` (Prisma's DateTime) is a Date read as UTC, `int8` a BigInt, enums and text strings, json
 // parsed. `numeric` stays a string (Prisma would give a Decimal): don't read it here.
 // Transactions on this pool (`transaction`) keep Prisma's interactive-transaction limits (busy.ts).
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { TRANSACTION_OPTIONS } from './busy';
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on each pooled connection (a named statement): later runs skip its
+   * parsing and, once PostgreSQL settles on a generic plan, its planning (about 0.2 ms of the server's
+   * CPU for a four-table read, more for a statement of several CTEs). Only for statements whose text is
+   * one of a few fixed strings: every distinct text stays prepared for the connection's life.
+   */
+  prepare?: boolean;
+}
+
 export interface RawSql {
   /** The rows of one statement with `$1`, `$2`… placeholders (values are always parameters). */
-  query<T>(text: string, values?: readonly unknown[]): Promise<T[]>;
+  query<T>(text: string, values?: readonly unknown[], opts?: QueryOptions): Promise<T[]>;
+}
+
+const statementNames = new Map<string, string>();
+
+/** node-postgres' query config: a name derived from the text when it is to stay prepared. */
+function queryConfig(text: string, values: readonly unknown[], opts?: QueryOptions): pg.QueryConfig {
+  if (!opts?.prepare) return { text, values: values as unknown[] };
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `pallet_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: values as unknown[] };
 }
 
 const TIMESTAMP = 1114;
@@ -75,8 +99,8 @@ export function createRawPool(
     return pool;
   };
   return {
-    async query<T>(text: string, values: readonly unknown[] = []): Promise<T[]> {
-      const result = await open().query(text, values as unknown[]);
+    async query<T>(text: string, values: readonly unknown[] = [], opts?: QueryOptions): Promise<T[]> {
+      const result = await open().query(queryConfig(text, values, opts));
       return result.rows as T[];
     },
     async transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
@@ -84,9 +108,9 @@ export function createRawPool(
       // A holder, not a variable: the timer changes it while `fn` runs.
       const status: { state: 'open' | 'closed' | 'timed out' } = { state: 'open' };
       const tx: RawSql = {
-        async query<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
+        async query<R>(text: string, values: readonly unknown[] = [], opts?: QueryOptions): Promise<R[]> {
           if (status.state !== 'open') throw new TransactionClosed(status.state);
-          const result = await client.query(text, values as unknown[]);
+          const result = await client.query(queryConfig(text, values, opts));
           return result.rows as R[];
         },
       };

@@ -114,3 +114,21 @@ it('joins a Prisma transaction it is handed instead of opening its own', async (
   expect((err as Error).message).toBe('undo');
   expect(await probes()).not.toContain('joined');
 });
+
+it('keeps a statement asked to be prepared on its connection, under one name for one text', async () => {
+  const pool = createRawPool(url, 1);
+  try {
+    const text = `SELECT $1::text AS "v", name FROM pg_prepared_statements WHERE statement = $2`;
+    const first = await pool.query<{ v: string; name: string }>(text, ['a', text], { prepare: true });
+    const again = await pool.query<{ v: string; name: string }>(text, ['b', text], { prepare: true });
+    // Parsed before it runs: the first run already sees itself prepared.
+    expect(first).toEqual([{ v: 'a', name: expect.stringMatching(/^pallet_/) }]);
+    expect(again).toEqual([{ v: 'b', name: first[0]!.name }]);
+    const inTx = await pool.transaction((tx) =>
+      tx.query<{ v: string; name: string }>(text, ['c', text], { prepare: true }),
+    );
+    expect(inTx).toEqual([{ v: 'c', name: again[0]!.name }]);
+  } finally {
+    await pool.end();
+  }
+});

@@ -102,6 +102,7 @@ export async function authorizeOrg(
     LEFT JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = $1
     WHERE o."slug" = $2`,
     [actingUser(actor), orgSlug],
+    { prepare: true },
   );
   const row = rows[0];
   if (!row) throw new NotFound('org');
@@ -148,7 +149,9 @@ async function readAuthorizedRepository(
   // twice: before its body is read and before it is recorded, the second time with the policy). Plain pg.
   const rows = await rawSql(ctx.db).query<
     Repository & OrgColumns & { 'org.role': Role | null; 'policy.rules'?: unknown }
-  >(withPolicy ? REPOSITORY_WITH_POLICY_SQL : REPOSITORY_SQL, [actingUser(actor), repoSlug, orgSlug]);
+  >(withPolicy ? REPOSITORY_WITH_POLICY_SQL : REPOSITORY_SQL, [actingUser(actor), repoSlug, orgSlug], {
+    prepare: true,
+  });
   const row = rows[0];
   if (!row) throw new NotFound('org');
   const access = { org: orgOf(row), role: row['org.role'] };

@@ -199,6 +199,8 @@ export async function recordFirstUpload(
     SELECT ${Prisma.raw(DISTRIBUTION_COLUMNS.map((c) => `"dist"."${c}" AS "dist.${c}"`).join(', '))}, "blob".*, p.*
     FROM "dist" LEFT JOIN "blob" ON TRUE
       LEFT JOIN (SELECT * FROM "pkg" UNION ALL SELECT * FROM "live") AS p ON TRUE`,
+    // A few texts (with or without a component, one or two audit events), run by every upload.
+    { prepare: true },
   );
   const row = rows[0];
   if (!row) return null;

@@ -40,6 +40,7 @@ async function findLiveToken(ctx: CoreContext, secret: string) {
     LEFT JOIN "Membership" m ON m."orgId" = t."orgId" AND m."userId" = t."createdById"
     WHERE t."tokenHash" = $1`,
     [hashTokenSecret(secret)],
+    { prepare: true },
   );
   const token = rows[0];
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= new Date())) return null;
