@@ -13,6 +13,9 @@ export default defineConfig({
           testTimeout: 60_000,
           // RSA-4096 key generation in beforeAll hooks takes seconds on a busy 2-core machine.
           hookTimeout: 60_000,
+          // Pure tests (no process.env writes, no module mocks): the files share one process and its
+          // module cache instead of each paying a fresh process and its imports.
+          isolate: false,
         },
       },
       {
