@@ -72,7 +72,7 @@ async function unzstdBounded(data: Uint8Array, limit: number, label: string): Pr
   if (problem === 'invalid') throw corrupt(`${label} is not valid zstd data.`);
   const parts: Uint8Array[] = [];
   let total = 0;
-  for await (const part of unzstdStream([data], label)) {
+  for await (const part of unzstdStream([data], label, limit)) {
     total += part.length;
     if (total > limit) throw tooLarge(label, limit);
     parts.push(part);

@@ -64,18 +64,26 @@ function describeLzmaError(label: string, format: string) {
 
 let xxhashApi: Promise<XXHashAPI> | undefined;
 
-/** zstd frames decoded one by one with fzstd, each frame's content checksum verified. */
+/**
+ * zstd frames decoded one by one with fzstd, each frame's content checksum verified. fzstd
+ * decodes a whole pushed chunk at once (a few KiB of RLE blocks are hundreds of MiB), so
+ * `maxBytes` is counted as it emits: past it, decoding stops with a `corrupt` error.
+ */
 export async function* unzstdStream(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   label: string,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<Uint8Array> {
   xxhashApi ??= xxhash();
   const { create64 } = await xxhashApi;
   const guard = new ZstdFrameGuard(ZSTD_WINDOW_LIMIT);
   let out: Uint8Array[] = [];
   let frameHash = create64(0n);
+  let total = 0;
   const decoder = new ZstdDecompress((part) => {
     if (part.length === 0) return;
+    total += part.length;
+    if (total > maxBytes) throw corrupt(`${label} decompresses to more than the ${maxBytes}-byte limit.`);
     frameHash.update(part);
     out.push(part.slice());
   });
@@ -88,6 +96,7 @@ export async function* unzstdStream(
     try {
       decoder.push(chunk, final);
     } catch (error) {
+      if (error instanceof DebFormatError) throw error;
       if ((error as { code?: unknown }).code === 5) throw corrupt(`${label} is truncated.`);
       throw corrupt(`${label} is not valid zstd data.`);
     }
