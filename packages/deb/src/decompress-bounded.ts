@@ -9,6 +9,7 @@ import { corrupt, type DebFormatError } from './errors';
 import { checkZstdFrames } from './zstd-frames';
 
 const XZ_MEMLIMIT = 64 * 1024 * 1024;
+const XZ_SLICE_BYTES = 1024;
 const ZSTD_MIN_WINDOW_LIMIT = 8 * 1024 * 1024;
 
 function tooLarge(label: string, limit: number): DebFormatError {
@@ -61,7 +62,13 @@ function unxzBounded(data: Uint8Array, limit: number, label: string): Promise<Ui
       settled = true;
       resolve(Buffer.concat(parts, total));
     });
-    stream.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    // liblzma inflates a written chunk completely before the stream can be stopped (~6 KiB of
+    // xz -1 zeros is 64 MiB): write small slices, so a bomb is refused a slice after its limit.
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    for (let offset = 0; offset < bytes.length; offset += XZ_SLICE_BYTES) {
+      stream.write(bytes.subarray(offset, offset + XZ_SLICE_BYTES));
+    }
+    stream.end();
   });
 }
 
