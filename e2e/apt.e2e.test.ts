@@ -9,6 +9,7 @@ import { PalletClient } from '@pallet/api-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAptEnv, problems } from './support/apt';
+import { cliCommand } from './support/cli';
 import { buildDeb } from './support/deb-builder';
 import { retryStaleConnections } from './support/fetch-retry';
 import { type RunningPallet, startPallet, waitForServeRecheck } from './support/server';
@@ -22,7 +23,6 @@ let token: string;
 const ORG = 'acme';
 const REPO = 'tools';
 const DIST = 'debian/bookworm';
-const ROOT = join(import.meta.dirname, '..');
 
 function sha256(file: string) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -137,14 +137,11 @@ describe('signed APT repository, end to end with apt-get', () => {
   it('lets apt pick a newer version and forget a deleted one', async () => {
     // The newer version goes up through the CI client, the way a pipeline would push it.
     const newer = buildDeb(work, { name: 'pallet-hello', version: '1.1-1' });
-    const cli = spawnSync(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [join(ROOT, 'apps/cli/src/main.ts'), 'push', `${ORG}/${REPO}`, DIST, newer],
-      {
-        env: { ...process.env, PALLET_TOKEN: token, PALLET_URL: pallet.baseUrl },
-        encoding: 'utf8',
-      },
-    );
+    const { command, args } = cliCommand();
+    const cli = spawnSync(command, [...args, 'push', `${ORG}/${REPO}`, DIST, newer], {
+      env: { ...process.env, PALLET_TOKEN: token, PALLET_URL: pallet.baseUrl },
+      encoding: 'utf8',
+    });
     expect(cli.status, cli.stderr).toBe(0);
     expect(cli.stdout).toContain('published: pallet-hello 1.1-1');
     const up = {

@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { ApiError, PalletClient } from '@pallet/api-client';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliCommand } from './support/cli';
 import { buildDeb } from './support/deb-builder';
 import { type RunningPallet, startPallet } from './support/server';
 import { signInWithPassword } from './support/session';
 
-const ROOT = join(import.meta.dirname, '..');
 const ORG = 'acme';
 const SUBJECT = 'repo:acme/app:ref:refs/heads/main';
 const GHA_BEARER = 'gha-request-token-for-tests';
@@ -57,7 +57,8 @@ async function exchange(
 }
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'apps/cli/src/main.ts'), ...args], {
+  const cli = cliCommand();
+  const child = spawn(cli.command, [...cli.args, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: work, PALLET_URL: pallet.baseUrl, ...env },
   });
   let out = '';

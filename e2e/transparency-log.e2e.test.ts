@@ -35,11 +35,11 @@ import {
 } from '@pallet/tlog';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliCommand } from './support/cli';
 import { buildDeb } from './support/deb-builder';
 import { buildRpm } from './support/rpm-builder';
 import { freePort, type RunningPallet, startPallet } from './support/server';
 
-const ROOT = join(import.meta.dirname, '..');
 const ORG = 'acme';
 const REPO = 'tools';
 const DIST = 'debian/bookworm';
@@ -64,9 +64,10 @@ function sha256(bytes: Uint8Array | string): string {
  * the stand-in host runs in this process and must keep answering while the CLI waits on it.
  */
 function pallet_verify(...extra: string[]): Promise<{ code: number | null; out: string }> {
+  const cli = cliCommand();
   const child = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    [join(ROOT, 'apps/cli/src/main.ts'), 'verify', `${ORG}/${REPO}`, DIST, '--state', statePath, ...extra],
+    cli.command,
+    [...cli.args, 'verify', `${ORG}/${REPO}`, DIST, '--state', statePath, ...extra],
     { env: { ...process.env, PALLET_URL: frontUrl, PALLET_TOKEN: token }, timeout: 60_000 },
   );
   let out = '';
@@ -344,17 +345,10 @@ describe('pallet verify', () => {
 
 describe('pallet verify on rpm and private repositories', () => {
   function verifyAs(target: string, dist: string, extra: string[] = []) {
+    const cli = cliCommand();
     const child = spawn(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [
-        join(ROOT, 'apps/cli/src/main.ts'),
-        'verify',
-        target,
-        dist,
-        '--state',
-        join(work, 'other-state.json'),
-        ...extra,
-      ],
+      cli.command,
+      [...cli.args, 'verify', target, dist, '--state', join(work, 'other-state.json'), ...extra],
       { env: { ...process.env, PALLET_URL: pallet.baseUrl, PALLET_TOKEN: token }, timeout: 60_000 },
     );
     let out = '';
@@ -417,7 +411,8 @@ describe('witnessing', () => {
     args: string[],
     withToken = token,
   ): Promise<{ code: number | null; out: string }> {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'apps/cli/src/main.ts'), ...args], {
+    const cli = cliCommand();
+    const child = spawn(cli.command, [...cli.args, ...args], {
       env: { ...process.env, PALLET_URL: server, PALLET_TOKEN: withToken },
       timeout: 60_000,
     });
