@@ -14,6 +14,8 @@ import { ZstdFrameGuard } from './zstd-frames';
 const XZ_MEMLIMIT = 128 * 1024 * 1024;
 /** Largest zstd window accepted (zstd --long=27); fzstd allocates the window up front. */
 const ZSTD_WINDOW_LIMIT = 128 * 1024 * 1024;
+/** At most this much (plus one block) is decoded from a chunk before it is handed on. */
+const ZSTD_OUTPUT_STEP = 4 * 1024 * 1024;
 
 function errorCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return '';
@@ -66,8 +68,10 @@ let xxhashApi: Promise<XXHashAPI> | undefined;
 
 /**
  * zstd frames decoded one by one with fzstd, each frame's content checksum verified. fzstd
- * decodes a whole pushed chunk at once (a few KiB of RLE blocks are hundreds of MiB), so
- * `maxBytes` is counted as it emits: past it, decoding stops with a `corrupt` error.
+ * decodes a whole pushed chunk at once (a few KiB of RLE blocks are hundreds of MiB), so a chunk
+ * is pushed in pieces that end at block boundaries, each regenerating at most ZSTD_OUTPUT_STEP
+ * (plus one block), and each piece's output is handed on before the next is decoded; `maxBytes` is
+ * counted as it emits: past it, decoding stops with a `corrupt` error.
  */
 export async function* unzstdStream(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -76,7 +80,7 @@ export async function* unzstdStream(
 ): AsyncGenerator<Uint8Array> {
   xxhashApi ??= xxhash();
   const { create64 } = await xxhashApi;
-  const guard = new ZstdFrameGuard(ZSTD_WINDOW_LIMIT);
+  const guard = new ZstdFrameGuard(ZSTD_WINDOW_LIMIT, ZSTD_OUTPUT_STEP);
   let out: Uint8Array[] = [];
   let frameHash = create64(0n);
   let total = 0;
@@ -103,15 +107,24 @@ export async function* unzstdStream(
   };
   for await (const chunk of input) {
     check(guard.push(chunk));
-    // Push frame by frame: once a frame's last bytes are in, fzstd has emitted all its content.
+    // Push frame by frame (once a frame's last bytes are in, fzstd has emitted all its content), and
+    // within a frame up to each output cut.
+    const cuts: { end: number; frame?: { checksum: number | undefined } }[] = [
+      ...guard.takeFrameEnds().map(({ end, checksum }) => ({ end, frame: { checksum } })),
+      ...guard.takeOutputCuts().map((end) => ({ end })),
+    ].sort((a, b) => a.end - b.end);
     let start = 0;
-    for (const { end, checksum } of guard.takeFrameEnds()) {
+    for (const { end, frame } of cuts) {
       push(chunk.subarray(start, end), false);
       start = end;
-      if (checksum !== undefined && Number(frameHash.digest() & 0xffffffffn) !== checksum) {
-        throw corrupt(`${label} does not match its zstd checksum.`);
+      if (frame) {
+        if (frame.checksum !== undefined && Number(frameHash.digest() & 0xffffffffn) !== frame.checksum) {
+          throw corrupt(`${label} does not match its zstd checksum.`);
+        }
+        frameHash = create64(0n);
       }
-      frameHash = create64(0n);
+      yield* out;
+      out = [];
     }
     if (start < chunk.length) push(chunk.subarray(start), false);
     yield* out;

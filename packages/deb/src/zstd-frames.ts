@@ -84,8 +84,18 @@ export class ZstdFrameGuard {
   private afterSkip: (() => void) | undefined;
   private frames = 0;
   private checksumFlag = false;
+  private outputCuts: number[] = [];
+  private mostSinceCut = 0;
 
-  constructor(private readonly windowLimit: number) {}
+  /**
+   * `cutEvery`: where blocks whose content may reach that many bytes have ended since the last cut,
+   * the position is reported by takeOutputCuts, so a decoder fed up to there never emits more at once
+   * (4 bytes of RLE block make 128 KiB: one 64 KiB chunk of them is 2 GiB).
+   */
+  constructor(
+    private readonly windowLimit: number,
+    private readonly cutEvery = Number.POSITIVE_INFINITY,
+  ) {}
 
   push(bytes: Uint8Array): ZstdFrameProblem | undefined {
     let index = 0;
@@ -117,6 +127,13 @@ export class ZstdFrameGuard {
     const ends = this.frameEnds;
     this.frameEnds = [];
     return ends;
+  }
+
+  /** Block ends inside the chunks pushed since the last call where output may reach `cutEvery`. */
+  takeOutputCuts(): number[] {
+    const cuts = this.outputCuts;
+    this.outputCuts = [];
+    return cuts;
   }
 
   /** Call at the end of the stream: it must end after a complete frame. */
@@ -186,7 +203,14 @@ export class ZstdFrameGuard {
     const size = header >>> 3;
     if (size > MAX_BLOCK_SIZE) return 'invalid';
     const last = (header & 1) === 1;
+    // A raw or RLE block regenerates `size` bytes; a compressed one at most Block_Maximum_Size.
+    const most = type === 2 ? MAX_BLOCK_SIZE : size;
     return this.skipThen(type === 1 ? 1 : size, () => {
+      this.mostSinceCut += most;
+      if (!last && this.mostSinceCut >= this.cutEvery) {
+        this.outputCuts.push(this.cursor);
+        this.mostSinceCut = 0;
+      }
       if (!last) this.expect(3, (block) => this.readBlockHeader(block));
       else if (this.checksumFlag) this.expect(4, (sum) => this.endFrame(readLE(sum, 0, 4)));
       else this.endFrame(undefined);
@@ -195,6 +219,7 @@ export class ZstdFrameGuard {
 
   private endFrame(checksum: number | undefined): undefined {
     this.frameEnds.push({ end: this.cursor, checksum });
+    this.mostSinceCut = 0;
     this.toFrameStart();
     return undefined;
   }
