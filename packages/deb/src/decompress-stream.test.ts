@@ -39,4 +39,22 @@ describe('decompressStream bounds what one chunk may inflate to', () => {
       /data.tar.zst decompresses to more than 8388608 bytes, which is refused as a decompression bomb/,
     );
   });
+
+  it('hands on an xz bomb arriving in one chunk piece by piece, not all at once', async () => {
+    // 256 MiB of zeros in ~39 KiB of xz: liblzma decodes a whole written chunk before it is read.
+    const xzBomb = shellBytes('head -c 268435456 /dev/zero | xz -1 -T1 -c');
+    expect(xzBomb.length).toBeLessThan(64 * 1024);
+    async function* oneChunk() {
+      yield new Uint8Array(xzBomb);
+    }
+    const before = process.memoryUsage().arrayBuffers;
+    let received = 0;
+    let heldAtFirstPart = 0;
+    for await (const part of decompressStream(oneChunk(), 'xz', 512 * MiB, 'data.tar.xz')) {
+      if (received === 0) heldAtFirstPart = process.memoryUsage().arrayBuffers - before;
+      received += part.length;
+    }
+    expect(received).toBe(256 * MiB);
+    expect(heldAtFirstPart).toBeLessThan(64 * MiB);
+  });
 });

@@ -14,6 +14,12 @@ import { ZstdFrameGuard } from './zstd-frames';
 const XZ_MEMLIMIT = 128 * 1024 * 1024;
 /** Largest zstd window accepted (zstd --long=27); fzstd allocates the window up front. */
 const ZSTD_WINDOW_LIMIT = 128 * 1024 * 1024;
+/**
+ * liblzma (through lzma-native) decodes a whole written chunk before anything is read: 39 KiB of xz
+ * make 256 MiB of zeros. Written in pieces this small, one piece inflates to at most ~30 MiB, and the
+ * stream's backpressure holds the next piece until the output is taken (no slower: measured).
+ */
+const LZMA_PIECE_BYTES = 4096;
 /** At most this much (plus one block) is decoded from a chunk before it is handed on. */
 const ZSTD_OUTPUT_STEP = 4 * 1024 * 1024;
 
@@ -62,6 +68,12 @@ function describeLzmaError(label: string, format: string) {
     if (code.includes('MEMLIMIT')) return corrupt(`${label} needs more memory to decompress than allowed.`);
     return corrupt(`${label} is not valid ${format} data.`);
   };
+}
+
+async function* inPieces(input: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  for await (const chunk of input) {
+    for (let at = 0; at < chunk.length; at += size) yield chunk.subarray(at, at + size);
+  }
 }
 
 let xxhashApi: Promise<XXHashAPI> | undefined;
@@ -147,13 +159,13 @@ function decompressor(
       return throughTransform(input, createGunzip(), describeGzipError(label));
     case 'xz':
       return throughTransform(
-        input,
+        inPieces(input, LZMA_PIECE_BYTES),
         lzma.createDecompressor({ memlimit: XZ_MEMLIMIT }),
         describeLzmaError(label, 'xz'),
       );
     case 'lzma':
       return throughTransform(
-        input,
+        inPieces(input, LZMA_PIECE_BYTES),
         lzma.createStream('aloneDecoder', { memlimit: XZ_MEMLIMIT }),
         describeLzmaError(label, 'lzma'),
       );
