@@ -59,13 +59,16 @@ function contentColumns(
   ];
 }
 
-/** `INSERT INTO "Package" (…) SELECT …` of a new row (`from` names the CTEs its values read). */
+/**
+ * `INSERT INTO "Package" (…) SELECT …` of a new row (`from` names the CTEs its values read; the
+ * distribution's id is SQL, a value or a CTE's column).
+ */
 function insertPackageSql(
   id: string,
-  key: PackageKey,
+  key: Omit<PackageKey, 'distributionId'>,
+  distributionId: Prisma.Sql,
   content: [string, Prisma.Sql][],
   from: Prisma.Sql = Prisma.empty,
-  distributionId: Prisma.Sql = Prisma.sql`${key.distributionId}::text`,
   onConflict: Prisma.Sql = Prisma.empty,
 ): Prisma.Sql {
   const columns: [string, Prisma.Sql][] = [
@@ -169,7 +172,7 @@ export async function recordFirstUpload(
   const blobWhen = input.onlyNewOrSameBytes
     ? Prisma.sql`EXISTS (SELECT 1 FROM "dist") AND NOT EXISTS (SELECT 1 FROM "live" l JOIN "Blob" b ON b."id" = l."blobId" WHERE b."sha256" <> ${stored.sha256})`
     : Prisma.sql`EXISTS (SELECT 1 FROM "dist")`;
-  const key: PackageKey = { repositoryId: d.repositoryId, distributionId: '', ...identity };
+  const key = { repositoryId: d.repositoryId, ...identity };
   const rows = await queryRows<Record<string, unknown>>(
     sql,
     Prisma.sql`WITH "dist" AS (
@@ -190,9 +193,9 @@ export async function recordFirstUpload(
       "pkg" AS (${insertPackageSql(
         id,
         key,
+        Prisma.sql`"dist"."id"`,
         contentColumns(input.content, Prisma.sql`"blob"."blob.id"`, Prisma.sql`"claim"."filename"`),
         Prisma.sql`FROM "dist", "blob", "claim" WHERE "claim"."uploadSha256" = ${stored.sha256}`,
-        Prisma.sql`"dist"."id"`,
         Prisma.sql`ON CONFLICT ("distributionId", "name", "version", "architecture") WHERE "status" <> 'REMOVED' DO NOTHING`,
       )}),
       "audit" AS (${auditAfterSql(id, input.events)})
@@ -246,7 +249,7 @@ export async function writeUploadedPackage(
   const write = input.existingId
     ? Prisma.sql`UPDATE "Package" SET ${Prisma.join(columns.map(([c, v]) => Prisma.sql`${Prisma.raw(`"${c}"`)} = ${v}`))}
         WHERE "id" = ${id} RETURNING *`
-    : insertPackageSql(id, input.key, columns);
+    : insertPackageSql(id, input.key, Prisma.sql`${input.key.distributionId}::text`, columns);
   const rows = await queryRows<Package>(
     sql,
     Prisma.sql`WITH "pkg" AS (${write}), "audit" AS (${auditAfterSql(id, input.events)}) SELECT * FROM "pkg"`,
