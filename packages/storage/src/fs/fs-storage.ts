@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { access, type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toReadable } from '../body';
 import { resolveByteRange } from '../byte-range';
@@ -42,7 +43,7 @@ export class FsStorage implements Storage {
     const out = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true, highWaterMark: 1 << 20 });
     const early = new EarlyWriteback(temp);
     try {
-      await pipeline(early.counting(toReadable(body)), out);
+      await pipeline(toReadable(body), early.counting(), out);
       await early.finish();
       await rename(temp, path);
     } catch (err) {
@@ -176,15 +177,21 @@ class EarlyWriteback {
 
   constructor(private readonly path: string) {}
 
-  async *counting(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of source) {
-      this.written += chunk.length;
-      if (this.written >= this.nextAt && !this.inFlight) {
-        this.nextAt = this.written + WRITEBACK_STEP_BYTES;
-        this.flush();
-      }
-      yield chunk;
-    }
+  /**
+   * Passes the chunks on as they come. (Not an async generator over the body: a paused stream's iterator
+   * reads everything buffered at once, and `read()` concatenates it: a copy of every byte uploaded.)
+   */
+  counting(): Transform {
+    return new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.written += chunk.length;
+        if (this.written >= this.nextAt && !this.inFlight) {
+          this.nextAt = this.written + WRITEBACK_STEP_BYTES;
+          this.flush();
+        }
+        done(null, chunk);
+      },
+    });
   }
 
   private flush(): void {
