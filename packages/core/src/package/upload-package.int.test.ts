@@ -277,3 +277,99 @@ describe('uploading packages', () => {
     expect(rows).toHaveLength(1);
   });
 });
+
+// The registration decides "new package, same bytes again, or other bytes" twice: in SQL, in the one
+// statement most uploads end with (recordFirstUpload), and in TypeScript, in the transaction that takes
+// everything that statement does not settle. Each case runs both ways, on a state of its own: into a
+// distribution that lists the upload's component (the statement goes first), and into one that no longer
+// lists it (the statement finds no ready distribution, and the transaction decides alone). The answers
+// and what is stored must not depend on the way.
+describe('the two ways an upload is registered', () => {
+  type State = 'nothing' | 'same bytes live' | 'other bytes live' | 'same bytes deleting' | 'name held';
+  type Way = 'statement first' | 'transaction alone';
+  const cases: { state: State; overwrite: boolean; expected: string }[] = [
+    { state: 'nothing', overwrite: false, expected: 'created new at the canonical name' },
+    { state: 'same bytes live', overwrite: false, expected: 'identical, the live row' },
+    { state: 'same bytes live', overwrite: true, expected: 'identical, the live row' },
+    { state: 'other bytes live', overwrite: false, expected: 'conflict' },
+    {
+      state: 'other bytes live',
+      overwrite: true,
+      expected: 'created over the live row at a name of its own',
+    },
+    {
+      state: 'same bytes deleting',
+      overwrite: false,
+      expected: 'created over the live row at the canonical name',
+    },
+    { state: 'name held', overwrite: false, expected: 'created new at a name of its own' },
+  ];
+  let release = 0;
+
+  /** Prepares `state` for package `name` in a distribution of its own, then uploads the bytes `way`. */
+  async function outcome(name: string, state: State, overwrite: boolean, way: Way) {
+    const distribution = `debian/way${++release}`;
+    const component = way === 'statement first' ? 'main' : 'extra';
+    const mine = buildDeb(name, '1.0', 'the uploaded bytes');
+    const theirs = buildDeb(name, '1.0', 'other bytes, longer');
+    let live: string | null = null;
+    if (state === 'nothing') {
+      // The distribution exists, as in every other case.
+      await upload(owner, buildDeb(`${name}-neighbour`, '1.0', 'x'), { distribution, component });
+    } else {
+      const earlier = state.startsWith('same bytes') ? mine : theirs;
+      live = (await upload(owner, earlier, { distribution, component })).package.id;
+      if (state === 'same bytes deleting')
+        await ctx.db.package.update({ where: { id: live }, data: { status: 'DELETING' } });
+      if (state === 'name held') {
+        await ctx.db.package.delete({ where: { id: live } });
+        live = null;
+      }
+    }
+    if (way === 'transaction alone')
+      await ctx.db.distribution.updateMany({ where: { name: distribution }, data: { components: ['main'] } });
+    let answer: string;
+    try {
+      const r = await upload(owner, mine, {
+        distribution,
+        component,
+        ...(overwrite ? { overwrite: 'true' } : {}),
+      });
+      const release = distribution.split('/')[1];
+      const canonical = r.package.filename === `pool/${release}/${component}/w/${name}/${name}_1.0_all.deb`;
+      const over = r.package.id === live;
+      answer = r.created
+        ? `created ${over ? 'over the live row' : 'new'} at ${canonical ? 'the canonical name' : 'a name of its own'}`
+        : `identical, ${over ? 'the live row' : 'another row'}`;
+    } catch (err) {
+      answer = err instanceof Conflict ? 'conflict' : `error: ${(err as Error).message}`;
+    }
+    const rows = await ctx.db.package.findMany({
+      where: { name, distribution: { name: distribution } },
+      orderBy: { createdAt: 'asc' },
+    });
+    const audit = await ctx.db.auditEvent.findMany({
+      where: { target: `package ${name} 1.0 all` },
+      orderBy: { id: 'asc' },
+    });
+    return {
+      answer,
+      rows: rows.map((p) => `${p.status} ${p.component}`),
+      audit: audit.map((e) => e.action),
+    };
+  }
+
+  it.each(cases)(
+    '$state, overwrite $overwrite: $expected, whichever way',
+    async ({ state, overwrite, expected }) => {
+      const name = `way${release + 1}`;
+      const statementFirst = await outcome(`${name}-s`, state, overwrite, 'statement first');
+      const transactionAlone = await outcome(`${name}-t`, state, overwrite, 'transaction alone');
+      expect(statementFirst.answer).toBe(expected);
+      expect({
+        ...transactionAlone,
+        rows: transactionAlone.rows.map((r) => r.replace('extra', 'main')),
+      }).toEqual(statementFirst);
+    },
+  );
+});
