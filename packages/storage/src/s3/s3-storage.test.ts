@@ -31,7 +31,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-// Upload holds up to queueSize parts in flight plus the one being filled (3 × 8 MiB by default), and s3rver
+// A put holds up to queueSize parts in flight plus the one being filled (3 × 8 MiB by default), and s3rver
 // runs in this same process: 20 MiB could not tell streaming from buffering, 64 MiB can.
 describeStorageContract('s3', () => makeS3Storage(), {
   largeObjectSize: 64 * MiB,

@@ -1,8 +1,7 @@
 // S3 driver: one object per key under an optional prefix. Streams go up as a multipart upload
 // that S3 makes visible only on completion (and aborts on failure), so readers never see a part.
 
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
@@ -16,7 +15,6 @@ import {
   type ListObjectsV2CommandOutput,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { toBuffer } from '../body';
 import { assertByteRangeShape, resolveByteRange } from '../byte-range';
 import { RangeNotSatisfiableError, StorageUnavailableError } from '../errors';
@@ -30,13 +28,14 @@ import type {
   StoredObject,
 } from '../storage';
 import { assertStorageKey } from '../storage-key';
+import { putBytes, putStream } from './multipart-put';
 import { errorNameOf, httpStatusOf, s3Failure } from './s3-failure';
 
 /** S3's smallest part (except the last): a multipart upload holds (queue + 1) parts in memory. */
 export const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
 /**
- * The default part size (an object has at most 10,000 parts: 78 GiB at 8 MiB, 48.8 GiB at 5 MiB). 5 MiB
- * parts did not lower the front's peak RSS during a 1 GiB upload measurably (bench/README.md).
+ * The default part size (an object has at most 10,000 parts: 78 GiB at 8 MiB, 48.8 GiB at 5 MiB). A
+ * streamed put holds (queue + 1) part buffers (multipart-put.ts): 24 MiB at the defaults.
  */
 export const S3_PART_SIZE = 8 * 1024 * 1024;
 /** The default number of parts sent at once. */
@@ -100,38 +99,18 @@ export class S3Storage implements Storage {
   }
 
   async put(key: string, body: StorageBody, opts?: { contentType?: string }): Promise<{ size: number }> {
-    const Key = this.objectKey(key);
-    const params = { Bucket: this.bucket, Key, ContentType: opts?.contentType };
+    const target = { Bucket: this.bucket, Key: this.objectKey(key), ContentType: opts?.contentType };
+    const parts = {
+      partSize: this.partSize,
+      queueSize: this.queueSize,
+      failure: (err: unknown) => s3Failure(`upload of ${this.describe(key)}`, err, this.secrets),
+    };
     if (!(body instanceof Readable)) {
       const bytes = toBuffer(body);
-      await this.upload({ ...params, Body: bytes }, key);
+      await putBytes(this.client, target, bytes, parts);
       return { size: bytes.byteLength };
     }
-    let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.byteLength;
-        done(null, chunk);
-      },
-    });
-    // A failed body fails the upload, which aborts the multipart upload; a failed upload stops
-    // reading, so it tears the body down. Wait for both so nothing is left running, then report
-    // the body's own error first: when the caller's stream broke, that is the cause.
-    let bodyError: { reason: unknown } | undefined;
-    body.once('error', (reason: unknown) => {
-      bodyError ??= { reason };
-    });
-    const [fed, uploaded] = await Promise.allSettled([
-      pipeline(body, counter),
-      this.upload({ ...params, Body: counter }, key).catch((reason: unknown) => {
-        counter.destroy(reason instanceof Error ? reason : new Error(String(reason)));
-        throw reason;
-      }),
-    ]);
-    if (bodyError) throw bodyError.reason;
-    if (uploaded.status === 'rejected') throw uploaded.reason;
-    if (fed.status === 'rejected') throw fed.reason;
-    return { size };
+    return { size: await putStream(this.client, target, body, parts) };
   }
 
   async get(key: string, opts?: { range?: ByteRange }): Promise<StoredObject | null> {
@@ -306,24 +285,6 @@ export class S3Storage implements Storage {
   /** Releases the HTTP agent's sockets; the storage must not be used afterwards. */
   destroy(): void {
     this.client.destroy();
-  }
-
-  private async upload(
-    params: ConstructorParameters<typeof Upload>[0]['params'],
-    key: string,
-  ): Promise<void> {
-    const upload = new Upload({
-      client: this.client,
-      params,
-      partSize: this.partSize,
-      queueSize: this.queueSize,
-      leavePartsOnError: false,
-    });
-    try {
-      await upload.done();
-    } catch (err) {
-      throw s3Failure(`upload of ${this.describe(key)}`, err, this.secrets);
-    }
   }
 
   private objectKey(key: string): string {
