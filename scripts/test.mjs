@@ -16,8 +16,7 @@ const vitestJson = (file) => ['--reporter=default', '--reporter=json', `--output
 // Stages run one after the other; the lanes of a stage run side by side, each its steps in turn. On two
 // cores the unit + integration tests (one vitest worker, much of it waiting on PostgreSQL, Redis and the
 // package clients) leave a core to the type checks, lint and the web build, which nothing else needs
-// first. The end-to-end suite needs the build, and runs alone: its timeouts are not meant to share the
-// machine with anything but itself.
+// first. The end-to-end suite needs the build, and runs alone: it keeps both cores busy itself.
 const stages = [
   [
     [
@@ -36,27 +35,15 @@ const stages = [
   ],
   [
     [
-      step('end-to-end', 'npx', ['vitest', 'run', '-c', 'e2e/vitest.config.ts', ...vitestJson('e2e.json')]),
-      // The package-client suites (apt; dnf and zypper in rpm) again with S3 storage (s3rver started per
-      // instance), plus overwrite (names keep their bytes) and garbage collection, whose storage listing
-      // differs most between backends. `npm run test:e2e:s3` runs the whole suite on S3 (about 20 min).
-      step(
-        'end-to-end on S3',
-        'npx',
-        [
-          'vitest',
-          'run',
-          '-c',
-          'e2e/vitest.config.ts',
-          ...vitestJson('e2e-s3.json'),
-          'e2e/apt.e2e.test.ts',
-          'e2e/rpm.e2e.test.ts',
-          'e2e/private-repo.e2e.test.ts',
-          'e2e/upload-overwrite.e2e.test.ts',
-          'e2e/gc.e2e.test.ts',
-        ],
-        { PALLET_E2E_STORAGE: 's3' },
-      ),
+      // Every file on the filesystem storage, the files whose behaviour differs most between backends
+      // again on S3, two files at a time (e2e/vitest.suite.config.ts says why that is safe).
+      step('end-to-end', 'npx', [
+        'vitest',
+        'run',
+        '-c',
+        'e2e/vitest.suite.config.ts',
+        ...vitestJson('e2e.json'),
+      ]),
     ],
   ],
 ];
@@ -107,7 +94,7 @@ for (const lanes of stages) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const file of ['vitest.json', 'e2e.json', 'e2e-s3.json']) {
+for (const file of ['vitest.json', 'e2e.json']) {
   const path = join(out, file);
   if (!existsSync(path)) continue;
   const report = JSON.parse(readFileSync(path, 'utf8'));
