@@ -1,6 +1,6 @@
 // Tenant isolation and permissions in one place: every core service resolves its org and repository
 // through these functions. Another org's resources answer NotFound, never Forbidden (no existence leak).
-import { type Org, type Repository, type Role, rawSql } from '@pallet/db';
+import { type Org, Prisma, type Repository, type Role, rawSql } from '@pallet/db';
 import type { CoreContext } from '../context/core-context';
 import { Forbidden, NotFound, Unauthorized } from '../errors/domain-errors';
 import type { Actor, Scope } from './actor';
@@ -134,6 +134,39 @@ export async function authorizeRepositoryUpload(
   repoSlug: string,
 ): Promise<{ org: Org; repository: Repository; policyRules: unknown }> {
   return readAuthorizedRepository(ctx, actor, orgSlug, repoSlug, 'write', true);
+}
+
+export type UploadAuthorization = Awaited<ReturnType<typeof authorizeRepositoryUpload>>;
+
+/** The roles whose members may upload (ROLE_ALLOWS), spelled for SQL. */
+const WRITE_ROLES = Prisma.join(
+  (Object.keys(ROLE_ALLOWS) as Role[]).filter((role) => ROLE_ALLOWS[role].includes('write')),
+);
+
+/**
+ * A condition for the statement that records an upload: what authorizeRepositoryUpload found (`found`,
+ * for this actor and these slugs) still holds in that statement's snapshot. The same org and repository
+ * under these slugs, a user actor still a member whose role allows writing (a token's scopes and its
+ * creator's role were settled when it was authenticated, and are not read again here either), and the
+ * same upload policy. When it is false the caller authorizes afresh (and answers 404/403 as that does).
+ */
+export function uploadAuthorizationHoldsSql(
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+  found: UploadAuthorization,
+): Prisma.Sql {
+  const member =
+    actor.kind === 'user'
+      ? Prisma.sql`JOIN "Membership" m ON m."orgId" = o."id" AND m."userId" = ${actor.userId}
+          AND m."role"::text IN (${WRITE_ROLES})`
+      : Prisma.empty;
+  return Prisma.sql`EXISTS (SELECT 1 FROM "Org" o
+      JOIN "Repository" r ON r."orgId" = o."id" AND r."slug" = ${repoSlug}
+      ${member}
+      LEFT JOIN "RepositoryPolicy" p ON p."repositoryId" = r."id"
+      WHERE o."slug" = ${orgSlug} AND o."id" = ${found.org.id} AND r."id" = ${found.repository.id}
+        AND COALESCE(p."rules", '[]'::jsonb) = ${JSON.stringify(found.policyRules)}::jsonb)`;
 }
 
 async function readAuthorizedRepository(

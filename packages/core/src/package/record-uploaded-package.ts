@@ -126,6 +126,9 @@ function distributionOf(row: Record<string, unknown>): Distribution {
   ) as unknown as Distribution;
 }
 
+/** recordFirstUpload's answer when its `holds` condition was false: it wrote nothing. */
+export const AUTHORIZATION_CHANGED = 'authorization-changed';
+
 export interface FirstUpload {
   distribution: Distribution;
   /** null when the live row has other bytes and `onlyNewOrSameBytes` left the blob alone */
@@ -150,6 +153,9 @@ export interface FirstUpload {
  * snapshot missed (ON CONFLICT on Package_live_identity_key), and with `onlyNewOrSameBytes` it writes no
  * blob next to a live row of other bytes (that upload may end in 409 and keep nothing). Whatever it did
  * not finish, the caller's transaction does (upload-package.ts).
+ *
+ * `holds` (authorize.ts uploadAuthorizationHoldsSql) is checked in the same snapshot before anything is
+ * written: when it is false the statement writes nothing and answers AUTHORIZATION_CHANGED.
  */
 export async function recordFirstUpload(
   sql: RawSql,
@@ -163,8 +169,9 @@ export async function recordFirstUpload(
     content: UploadedContent;
     events: PackageAuditEvent[];
     onlyNewOrSameBytes: boolean;
+    holds?: Prisma.Sql;
   },
-): Promise<FirstUpload | null> {
+): Promise<FirstUpload | typeof AUTHORIZATION_CHANGED | null> {
   const { stored, distribution: d, identity } = input;
   const id = randomUUID();
   const component =
@@ -175,9 +182,10 @@ export async function recordFirstUpload(
   const key = { repositoryId: d.repositoryId, ...identity };
   const rows = await queryRows<Record<string, unknown>>(
     sql,
-    Prisma.sql`WITH "dist" AS (
-        SELECT d.* FROM (SELECT ${input.lock}) AS "lock", "Distribution" d
-        WHERE d."repositoryId" = ${d.repositoryId} AND d."format" = ${d.format}::"PackageFormat"
+    Prisma.sql`WITH "authorized" AS (SELECT ${input.holds ?? Prisma.sql`TRUE`} AS "holds"),
+      "dist" AS (
+        SELECT d.* FROM "authorized", (SELECT ${input.lock}) AS "lock", "Distribution" d
+        WHERE "authorized"."holds" AND d."repositoryId" = ${d.repositoryId} AND d."format" = ${d.format}::"PackageFormat"
           AND d."name" = ${d.name} AND NOT d."frozen" AND ${component}),
       "live" AS (
         SELECT p.* FROM "Package" p JOIN "dist" ON p."distributionId" = "dist"."id"
@@ -199,14 +207,16 @@ export async function recordFirstUpload(
         Prisma.sql`ON CONFLICT ("distributionId", "name", "version", "architecture") WHERE "status" <> 'REMOVED' DO NOTHING`,
       )}),
       "audit" AS (${auditAfterSql(id, input.events)})
-    SELECT ${Prisma.raw(DISTRIBUTION_COLUMNS.map((c) => `"dist"."${c}" AS "dist.${c}"`).join(', '))}, "blob".*, p.*
-    FROM "dist" LEFT JOIN "blob" ON TRUE
+    SELECT "authorized"."holds" AS "authorized.holds",
+      ${Prisma.raw(DISTRIBUTION_COLUMNS.map((c) => `"dist"."${c}" AS "dist.${c}"`).join(', '))}, "blob".*, p.*
+    FROM "authorized" LEFT JOIN "dist" ON TRUE LEFT JOIN "blob" ON TRUE
       LEFT JOIN (SELECT * FROM "pkg" UNION ALL SELECT * FROM "live") AS p ON TRUE`,
     // A few texts (with or without a component, one or two audit events), run by every upload.
     { prepare: true },
   );
   const row = rows[0];
-  if (!row) return null;
+  if (!row?.['authorized.holds']) return AUTHORIZATION_CHANGED;
+  if (row['dist.id'] === null) return null;
   const blob = row['blob.id'] === null ? null : blobOf(row as unknown as BlobColumns);
   const pkg = row.id === null ? null : packageOf(row);
   return {
@@ -221,7 +231,10 @@ export async function recordFirstUpload(
 /** The Package columns of a row that also carries the blob's and the distribution's. */
 function packageOf(row: Record<string, unknown>): Package {
   return Object.fromEntries(
-    Object.entries(row).filter(([column]) => !column.startsWith('blob.') && !column.startsWith('dist.')),
+    Object.entries(row).filter(
+      ([column]) =>
+        !column.startsWith('blob.') && !column.startsWith('dist.') && !column.startsWith('authorized.'),
+    ),
   ) as unknown as Package;
 }
 

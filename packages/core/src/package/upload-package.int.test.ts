@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor';
 import { type CoreContext, createCoreContext } from '../context/core-context';
 import {
   Conflict,
+  Forbidden,
   InvalidPackage,
   InvalidRequest,
   NotFound,
@@ -17,11 +18,12 @@ import {
   UnsupportedFormat,
 } from '../errors/domain-errors';
 import { signUp } from '../org/sign-up';
+import { updatePolicy } from '../policy/update-policy';
 import { createRepository } from '../repository/create-repository';
 import { authenticateToken } from '../token/authenticate-token';
 import { toPackageView } from './package-view';
 import { stageUpload } from './stage-upload';
-import { uploadPackage } from './upload-package';
+import { authorizeUpload, uploadPackage } from './upload-package';
 
 const FIXTURE = join(import.meta.dirname, '../../../deb/fixtures/hello_2.10-3_amd64.deb');
 let ctx: CoreContext;
@@ -58,9 +60,26 @@ function buildDeb(name: string, version: string, body: string): Uint8Array {
   return readFileSync(out);
 }
 
+/** As the upload route does it: authorized before the body is read, that authorization handed on. */
 async function upload(actor: Actor, bytes: Uint8Array, fields: Record<string, string>, maxBytes = 1 << 30) {
+  const authorized = await authorizeUpload(ctx, actor, 'acme', 'tools');
   const staged = await stageUpload(ctx, chunks(bytes), { maxBytes });
-  return uploadPackage(ctx, actor, 'acme', 'tools', staged, fields);
+  return uploadPackage(ctx, actor, 'acme', 'tools', staged, fields, authorized);
+}
+
+/** The owner of acme as a signed-in user (a session), whose role the database decides at every check. */
+async function ownerSession(): Promise<Actor & { kind: 'user' }> {
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { email: 'owner@acme.test' } });
+  return { kind: 'user', userId: user.id, email: user.email };
+}
+
+async function setOwnerRole(role: 'OWNER' | 'VIEWER'): Promise<void> {
+  const member = await ownerSession();
+  const org = await ctx.db.org.findUniqueOrThrow({ where: { slug: 'acme' } });
+  await ctx.db.membership.update({
+    where: { orgId_userId: { orgId: org.id, userId: member.userId } },
+    data: { role },
+  });
 }
 
 beforeAll(async () => {
@@ -253,6 +272,83 @@ describe('uploading packages', () => {
     const dists = await ctx.db.distribution.findMany({ where: { name: 'debian/trixie' } });
     expect(dists).toHaveLength(1);
     expect([...dists[0]!.components].sort()).toEqual(['contrib', 'extra', 'main']);
+  });
+
+  it('checks again, once the body is read, an authorization made before it: a member demoted meanwhile gets 403 and nothing is stored', async () => {
+    const member = await ownerSession();
+    const authorized = await authorizeUpload(ctx, member, 'acme', 'tools');
+    const before = storedFiles();
+    await setOwnerRole('VIEWER');
+    try {
+      for (const distribution of ['debian/demoted', '../not-a-distribution']) {
+        const staged = await stageUpload(ctx, chunks(buildDeb('demoted', '1.0', 'body')), {
+          maxBytes: 1 << 30,
+        });
+        await expect(
+          uploadPackage(ctx, member, 'acme', 'tools', staged, { distribution }, authorized),
+        ).rejects.toBeInstanceOf(Forbidden);
+      }
+    } finally {
+      await setOwnerRole('OWNER');
+    }
+    expect(await ctx.db.package.count({ where: { name: 'demoted' } })).toBe(0);
+    expect(await ctx.db.distribution.count({ where: { name: 'debian/demoted' } })).toBe(0);
+    expect(storedFiles()).toEqual(before);
+    const staged = await stageUpload(ctx, chunks(buildDeb('demoted', '1.0', 'body')), { maxBytes: 1 << 30 });
+    const after = await uploadPackage(
+      ctx,
+      member,
+      'acme',
+      'tools',
+      staged,
+      { distribution: 'debian/demoted' },
+      authorized,
+    );
+    expect(after.created).toBe(true);
+  });
+
+  it('applies an upload policy changed while the body was read', async () => {
+    const authorized = await authorizeUpload(ctx, owner, 'acme', 'tools');
+    await updatePolicy(ctx, owner, 'acme', 'tools', {
+      rules: [{ kind: 'name', pattern: 'late-*', action: 'refuse' }],
+    });
+    try {
+      const staged = await stageUpload(ctx, chunks(buildDeb('late-rule', '1.0', 'body')), {
+        maxBytes: 1 << 30,
+      });
+      const err = await uploadPackage(
+        ctx,
+        owner,
+        'acme',
+        'tools',
+        staged,
+        { distribution: 'debian/policy' },
+        authorized,
+      ).catch((e) => e);
+      expect(err).toBeInstanceOf(InvalidPackage);
+      expect(err.code).toBe('policy_violation');
+      const quarantining = await authorizeUpload(ctx, owner, 'acme', 'tools');
+      await updatePolicy(ctx, owner, 'acme', 'tools', {
+        rules: [{ kind: 'name', pattern: 'late-*', action: 'quarantine' }],
+      });
+      const held = await uploadPackage(
+        ctx,
+        owner,
+        'acme',
+        'tools',
+        await stageUpload(ctx, chunks(buildDeb('late-rule', '1.0', 'body')), { maxBytes: 1 << 30 }),
+        { distribution: 'debian/policy' },
+        quarantining,
+      );
+      expect(held.package.status).toBe('quarantined');
+    } finally {
+      await updatePolicy(ctx, owner, 'acme', 'tools', { rules: [] });
+    }
+    expect(
+      await ctx.db.auditEvent.count({
+        where: { action: 'package.refuse', target: { contains: 'late-rule' } },
+      }),
+    ).toBe(1);
   });
 
   it('answers concurrent uploads of one package with one creation and identical or conflict answers, never an error', async () => {

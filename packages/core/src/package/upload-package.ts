@@ -7,7 +7,11 @@ import { rpmLocationHref, sourceRpmName } from '@pallet/rpm';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../auth/actor';
-import { authorizeRepository, authorizeRepositoryUpload } from '../auth/authorize';
+import {
+  authorizeRepositoryUpload,
+  type UploadAuthorization,
+  uploadAuthorizationHoldsSql,
+} from '../auth/authorize';
 import type { CoreContext } from '../context/core-context';
 import { assertNotFrozen } from '../distribution/assert-not-frozen';
 import {
@@ -22,6 +26,7 @@ import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-na
 import { packageIdentityLock } from './lock-package-identity';
 import { type PackageView, toPackageView } from './package-view';
 import {
+  AUTHORIZATION_CHANGED,
   type FirstUpload,
   type PackageAuditEvent,
   recordFirstUpload,
@@ -44,9 +49,17 @@ export const uploadFields = z.object({
     .transform((v) => v === true || v === 'true' || v === '1'),
 });
 
-/** Checks credentials before the body is read, so a 2 GiB upload is not streamed only to be refused. */
-export async function authorizeUpload(ctx: CoreContext, actor: Actor, orgSlug: string, repoSlug: string) {
-  return authorizeRepository(ctx, actor, orgSlug, repoSlug, 'write');
+/**
+ * Checks credentials before the body is read, so a 2 GiB upload is not streamed only to be refused. Its
+ * answer, handed to uploadPackage, is checked again by the statement that records the upload.
+ */
+export async function authorizeUpload(
+  ctx: CoreContext,
+  actor: Actor,
+  orgSlug: string,
+  repoSlug: string,
+): Promise<UploadAuthorization> {
+  return authorizeRepositoryUpload(ctx, actor, orgSlug, repoSlug);
 }
 
 interface Identity {
@@ -145,7 +158,8 @@ async function registerUnderLock(sql: RawSql, plan: UploadPlan): Promise<Registr
   const distribution = await ensureDistribution(sql, repositoryId, plan.format, dist, component, id);
   assertNotFrozen(distribution, 'an upload');
   const recorded = await recordFirstUpload(sql, { ...first, onlyNewOrSameBytes: false });
-  if (!recorded?.blob) throw new Error(`distribution ${dist.name} is not ready after ensureDistribution`);
+  if (recorded === AUTHORIZATION_CHANGED || !recorded?.blob)
+    throw new Error(`distribution ${dist.name} is not ready after ensureDistribution`);
   const { blob, live } = recorded;
   const key = {
     repositoryId,
@@ -187,6 +201,130 @@ async function registerUnderLock(sql: RawSql, plan: UploadPlan): Promise<Registr
   return { created: true, pkg: { ...row, blob, distribution }, blobCreated: recorded.blobCreated };
 }
 
+type UploadFields = z.output<typeof uploadFields>;
+
+/**
+ * What the upload will write, under an authorization and its policy. A refusal is decided on an
+ * authorization read just now (`fresh`): on an earlier one the answer is 'recheck'.
+ */
+async function planUpload(
+  ctx: CoreContext,
+  actor: Actor,
+  staged: StagedUpload,
+  fields: UploadFields,
+  { org, repository, policyRules }: UploadAuthorization,
+  fresh: boolean,
+): Promise<UploadPlan | 'recheck'> {
+  const dist = parseDistributionName(fields.distribution);
+  if (!distroAccepts(dist.distro, staged.format)) {
+    throw new InvalidRequest(
+      `Distribution ${dist.name} does not take .${staged.format} packages.`,
+      'wrong_distribution',
+    );
+  }
+  if (staged.format === 'rpm' && fields.component) {
+    throw new InvalidRequest('component applies to .deb packages only.');
+  }
+  const id = identifyOrRefuse(staged, dist.release, fields.component ?? 'main');
+  const target = `package ${id.name} ${id.version} ${id.architecture}`;
+  const decision: PolicyDecision = await evaluateUploadPolicy(ctx.db, policyRules, {
+    format: staged.format,
+    distro: dist.distro,
+    release: dist.release,
+    name: id.name,
+    version: id.version,
+    sourceName: id.sourceName,
+    sourceVersion: id.sourceVersion,
+    licenses: id.licenses,
+    signed: staged.format === 'rpm' ? staged.rpm.signatureTags.length > 0 : undefined,
+  });
+  if (decision.action === 'refuse') {
+    if (!fresh) return 'recheck';
+    await recordAuditEvent(ctx.db, {
+      orgId: org.id,
+      actor,
+      action: 'package.refuse',
+      target,
+      details: {
+        repository: repository.slug,
+        distribution: dist.name,
+        sha256: staged.sha256,
+        reasons: decision.reasons,
+      },
+    });
+    throw new InvalidPackage(
+      `The repository's upload policy refuses this package: ${decision.reasons.join(' ')}`,
+      'policy_violation',
+    );
+  }
+  const quarantined = decision.action === 'quarantine';
+  const content: UploadedContent = {
+    format: staged.format === 'deb' ? 'DEB' : 'RPM',
+    component: id.component,
+    status: quarantined ? 'QUARANTINED' : 'PROCESSING',
+    quarantineReason: quarantined ? decision.reasons.join(' ') : null,
+    sourceName: id.sourceName,
+    sourceVersion: id.sourceVersion,
+    metadata: id.metadata,
+    licenses: id.licenses,
+    uploadedBy: actor.kind === 'user' ? actor.email : actor.kind === 'token' ? actor.name : null,
+  };
+  const events = (action: 'package.upload' | 'package.overwrite'): PackageAuditEvent[] => [
+    {
+      orgId: org.id,
+      actor,
+      action,
+      target,
+      details: {
+        repository: repository.slug,
+        distribution: dist.name,
+        sha256: staged.sha256,
+        size: staged.size,
+      },
+    },
+    ...(quarantined
+      ? [
+          {
+            orgId: org.id,
+            actor,
+            action: 'package.quarantine',
+            target,
+            details: { repository: repository.slug, distribution: dist.name, reasons: decision.reasons },
+          },
+        ]
+      : []),
+  ];
+  // Other bytes than the name's first content (an overwrite) are served under a name of their own.
+  return {
+    first: {
+      stored: staged,
+      distribution: {
+        repositoryId: repository.id,
+        format: content.format,
+        name: dist.name,
+        component: id.component,
+      },
+      lock: packageIdentityLock(repository.id, dist.name, id),
+      identity: { name: id.name, version: id.version, architecture: id.architecture },
+      names: { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) },
+      canonicalFilename: id.filename,
+      content,
+      events: events('package.upload'),
+    },
+    format: staged.format,
+    dist,
+    overwrite: fields.overwrite,
+    events,
+  };
+}
+
+/**
+ * Registers the staged upload. `authorized` is authorizeUpload's answer from before the body was read:
+ * the statement that records the upload checks in its own snapshot that it still holds
+ * (uploadAuthorizationHoldsSql) instead of a separate read; should it not, or should the upload end
+ * before that statement (a bad field, a policy refusal), the authorization is read afresh first, so a
+ * client whose access went away meanwhile hears 404/403 as it would have.
+ */
 export async function uploadPackage(
   ctx: CoreContext,
   actor: Actor,
@@ -194,117 +332,38 @@ export async function uploadPackage(
   repoSlug: string,
   staged: StagedUpload,
   rawFields: unknown,
+  authorized?: UploadAuthorization,
 ): Promise<{ created: boolean; package: PackageView }> {
   let keepStaged = false;
   try {
     const fields = uploadFields.safeParse(rawFields);
     if (!fields.success)
       throw new InvalidRequest(fields.error.issues[0]?.message ?? 'Invalid upload fields.');
-    const { org, repository, policyRules } = await authorizeRepositoryUpload(ctx, actor, orgSlug, repoSlug);
-    const dist = parseDistributionName(fields.data.distribution);
-    if (!distroAccepts(dist.distro, staged.format)) {
-      throw new InvalidRequest(
-        `Distribution ${dist.name} does not take .${staged.format} packages.`,
-        'wrong_distribution',
-      );
-    }
-    if (staged.format === 'rpm' && fields.data.component) {
-      throw new InvalidRequest('component applies to .deb packages only.');
-    }
-    const id = identifyOrRefuse(staged, dist.release, fields.data.component ?? 'main');
-    const target = `package ${id.name} ${id.version} ${id.architecture}`;
-    const decision: PolicyDecision = await evaluateUploadPolicy(ctx.db, policyRules, {
-      format: staged.format,
-      distro: dist.distro,
-      release: dist.release,
-      name: id.name,
-      version: id.version,
-      sourceName: id.sourceName,
-      sourceVersion: id.sourceVersion,
-      licenses: id.licenses,
-      signed: staged.format === 'rpm' ? staged.rpm.signatureTags.length > 0 : undefined,
-    });
-    if (decision.action === 'refuse') {
-      await recordAuditEvent(ctx.db, {
-        orgId: org.id,
-        actor,
-        action: 'package.refuse',
-        target,
-        details: {
-          repository: repository.slug,
-          distribution: dist.name,
-          sha256: staged.sha256,
-          reasons: decision.reasons,
-        },
+    let earlier = authorized;
+    let registration: { plan: UploadPlan; quick: FirstUpload | null } | null = null;
+    while (!registration) {
+      const fresh = !earlier;
+      const auth = earlier ?? (await authorizeRepositoryUpload(ctx, actor, orgSlug, repoSlug));
+      earlier = undefined;
+      let plan: UploadPlan | 'recheck';
+      try {
+        plan = await planUpload(ctx, actor, staged, fields.data, auth, fresh);
+      } catch (err) {
+        if (!fresh) await authorizeRepositoryUpload(ctx, actor, orgSlug, repoSlug);
+        throw err;
+      }
+      if (plan === 'recheck') continue;
+      // Most uploads end with this one statement, on its own (no BEGIN/COMMIT round trips): a new package,
+      // or the same bytes again. It answers from its snapshot; whatever else comes up, the transaction
+      // decides under the identity's lock.
+      const quick = await recordFirstUpload(rawSql(ctx.db), {
+        ...plan.first,
+        onlyNewOrSameBytes: true,
+        holds: fresh ? undefined : uploadAuthorizationHoldsSql(actor, orgSlug, repoSlug, auth),
       });
-      throw new InvalidPackage(
-        `The repository's upload policy refuses this package: ${decision.reasons.join(' ')}`,
-        'policy_violation',
-      );
+      if (quick !== AUTHORIZATION_CHANGED) registration = { plan, quick };
     }
-    const quarantined = decision.action === 'quarantine';
-    const content: UploadedContent = {
-      format: staged.format === 'deb' ? 'DEB' : 'RPM',
-      component: id.component,
-      status: quarantined ? 'QUARANTINED' : 'PROCESSING',
-      quarantineReason: quarantined ? decision.reasons.join(' ') : null,
-      sourceName: id.sourceName,
-      sourceVersion: id.sourceVersion,
-      metadata: id.metadata,
-      licenses: id.licenses,
-      uploadedBy: actor.kind === 'user' ? actor.email : actor.kind === 'token' ? actor.name : null,
-    };
-    const events = (action: 'package.upload' | 'package.overwrite'): PackageAuditEvent[] => [
-      {
-        orgId: org.id,
-        actor,
-        action,
-        target,
-        details: {
-          repository: repository.slug,
-          distribution: dist.name,
-          sha256: staged.sha256,
-          size: staged.size,
-        },
-      },
-      ...(quarantined
-        ? [
-            {
-              orgId: org.id,
-              actor,
-              action: 'package.quarantine',
-              target,
-              details: { repository: repository.slug, distribution: dist.name, reasons: decision.reasons },
-            },
-          ]
-        : []),
-    ];
-    // Other bytes than the name's first content (an overwrite) are served under a name of their own.
-    const plan: UploadPlan = {
-      first: {
-        stored: staged,
-        distribution: {
-          repositoryId: repository.id,
-          format: content.format,
-          name: dist.name,
-          component: id.component,
-        },
-        lock: packageIdentityLock(repository.id, dist.name, id),
-        identity: { name: id.name, version: id.version, architecture: id.architecture },
-        names: { repositoryId: repository.id, scope: fileNameScope(staged.format, dist) },
-        canonicalFilename: id.filename,
-        content,
-        events: events('package.upload'),
-      },
-      format: staged.format,
-      dist,
-      overwrite: fields.data.overwrite,
-      events,
-    };
-    // Most uploads end with this one statement, on its own (no BEGIN/COMMIT round trips): a new package,
-    // or the same bytes again. It answers from its snapshot; whatever else comes up, the transaction
-    // decides under the identity's lock.
-    const quick = await recordFirstUpload(rawSql(ctx.db), { ...plan.first, onlyNewOrSameBytes: true });
+    const { plan, quick } = registration;
     // Committed already: the staged bytes are the blob's from now on, whatever the transaction decides.
     if (quick?.blobCreated) keepStaged = true;
     const result =

@@ -14,7 +14,7 @@ export const GET = route<P>(async (request, { org, repo }, core) =>
 export const POST = route<P>(async (request, { org, repo }, core) => {
   try {
     const actor = await requireActor(request);
-    await authorizeUpload(core, actor, org, repo);
+    const authorized = await authorizeUpload(core, actor, org, repo);
     const maxBytes = core.config.maxUploadBytes;
     const { staged, fields } = await readMultipartUpload(
       request,
@@ -23,7 +23,7 @@ export const POST = route<P>(async (request, { org, repo }, core) => {
       (rejected) => discardStagedUpload(core, rejected),
       core.config.uploadDiscard,
     );
-    const result = await uploadPackage(core, actor, org, repo, staged, fields);
+    const result = await uploadPackage(core, actor, org, repo, staged, fields, authorized);
     return json(result.package, result.created ? 202 : 200);
   } catch (err) {
     // Refused before (or while) reading the body: drop the rest of it, then answer.
