@@ -27,7 +27,10 @@ export interface PackageView {
   copiedFrom?: string;
 }
 
-export function toPackageView(p: Package & { blob: Blob; distribution: Distribution }): PackageView {
+/** A Package row without what an answer never shows: the parsed metadata and the index texts. */
+export type PackageSummary = Omit<Package, 'metadata' | 'indexEntry' | 'indexExtra'>;
+
+export function toPackageView(p: PackageSummary & { blob: Blob; distribution: Distribution }): PackageView {
   return {
     id: p.id,
     format: p.format === 'DEB' ? 'deb' : 'rpm',

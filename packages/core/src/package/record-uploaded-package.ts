@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { type Blob, type Distribution, type Package, Prisma, queryRows, type RawSql } from '@pallet/db';
 import { AUDIT_EVENT_COLUMNS, type AuditInput, auditEventValues } from '../audit/record-audit-event';
 import { claimFileNameSql } from './claim-file-name';
+import type { PackageSummary } from './package-view';
 import { type BlobColumns, blobOf, recordBlobSql, type StoredBytes } from './store-blob';
 
 /** What an upload sets on its Package row, whether the row is new or takes other content. */
@@ -129,6 +130,44 @@ function distributionOf(row: Record<string, unknown>): Distribution {
 /** recordFirstUpload's answer when its `holds` condition was false: it wrote nothing. */
 export const AUTHORIZATION_CHANGED = 'authorization-changed';
 
+/**
+ * The Package columns recordFirstUpload answers with (PackageSummary): not the metadata it has just
+ * written from the parsed package, which would only travel back and be parsed again.
+ */
+const SUMMARY_COLUMNS = [
+  'id',
+  'repositoryId',
+  'distributionId',
+  'format',
+  'component',
+  'name',
+  'version',
+  'architecture',
+  'status',
+  'error',
+  'blobId',
+  'servedBlobId',
+  'filename',
+  'licenses',
+  'uploadedBy',
+  'sourceName',
+  'sourceVersion',
+  'quarantineReason',
+  'createdAt',
+  'updatedAt',
+  'publishedAt',
+  'removedAt',
+  'yankedAt',
+  'copiedFromId',
+] as const satisfies readonly (keyof PackageSummary)[];
+
+// A column added to Package must be listed above too (or left out of PackageSummary): until it is, this
+// does not compile.
+export const UNLISTED_SUMMARY_COLUMNS: Record<
+  Exclude<keyof PackageSummary, (typeof SUMMARY_COLUMNS)[number]>,
+  never
+> = {};
+
 export interface FirstUpload {
   distribution: Distribution;
   /** null when the live row has other bytes and `onlyNewOrSameBytes` left the blob alone */
@@ -136,9 +175,9 @@ export interface FirstUpload {
   /** whether this statement created the blob row (pointing at these staged bytes) */
   blobCreated: boolean;
   /** the package row this statement inserted */
-  created: Package | null;
+  created: PackageSummary | null;
   /** the identity's live row, as of the statement's snapshot */
-  live: Package | null;
+  live: PackageSummary | null;
 }
 
 /**
@@ -208,7 +247,8 @@ export async function recordFirstUpload(
       )}),
       "audit" AS (${auditAfterSql(id, input.events)})
     SELECT "authorized"."holds" AS "authorized.holds",
-      ${Prisma.raw(DISTRIBUTION_COLUMNS.map((c) => `"dist"."${c}" AS "dist.${c}"`).join(', '))}, "blob".*, p.*
+      ${Prisma.raw(DISTRIBUTION_COLUMNS.map((c) => `"dist"."${c}" AS "dist.${c}"`).join(', '))}, "blob".*,
+      ${Prisma.raw(SUMMARY_COLUMNS.map((c) => `p."${c}"`).join(', '))}
     FROM "authorized" LEFT JOIN "dist" ON TRUE LEFT JOIN "blob" ON TRUE
       LEFT JOIN (SELECT * FROM "pkg" UNION ALL SELECT * FROM "live") AS p ON TRUE`,
     // A few texts (with or without a component, one or two audit events), run by every upload.
@@ -229,13 +269,8 @@ export async function recordFirstUpload(
 }
 
 /** The Package columns of a row that also carries the blob's and the distribution's. */
-function packageOf(row: Record<string, unknown>): Package {
-  return Object.fromEntries(
-    Object.entries(row).filter(
-      ([column]) =>
-        !column.startsWith('blob.') && !column.startsWith('dist.') && !column.startsWith('authorized.'),
-    ),
-  ) as unknown as Package;
+function packageOf(row: Record<string, unknown>): PackageSummary {
+  return Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, row[c]])) as unknown as PackageSummary;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Registers a staged upload as a Package of a distribution: idempotent for identical bytes, 409 for other
 // bytes under the same name+version+arch unless overwrite, then queues it for ingestion. Its statements
 // run on the plain pg path (rawTransaction): the web front answers uploads without Prisma's query compiler.
-import { type Blob, type Distribution, type Package, type RawSql, rawSql, rawTransaction } from '@pallet/db';
+import { type Blob, type Distribution, type RawSql, rawSql, rawTransaction } from '@pallet/db';
 import { poolPath } from '@pallet/deb';
 import { rpmLocationHref, sourceRpmName } from '@pallet/rpm';
 import { z } from 'zod';
@@ -24,7 +24,7 @@ import { Conflict, InvalidPackage, InvalidRequest } from '../errors/domain-error
 import { evaluateUploadPolicy, type PolicyDecision } from '../policy/evaluate-upload-policy';
 import { claimFileName, fileNameScope, supersedeFileName } from './claim-file-name';
 import { packageIdentityLock } from './lock-package-identity';
-import { type PackageView, toPackageView } from './package-view';
+import { type PackageSummary, type PackageView, toPackageView } from './package-view';
 import {
   AUTHORIZATION_CHANGED,
   type FirstUpload,
@@ -132,7 +132,7 @@ interface UploadPlan {
 
 interface Registration {
   created: boolean;
-  pkg: Package & { blob: Blob; distribution: Distribution };
+  pkg: PackageSummary & { blob: Blob; distribution: Distribution };
   /** whether the blob row now points at the staged bytes (they must be kept) */
   blobCreated: boolean;
 }
