@@ -13,6 +13,7 @@ export type {
   ByteRange,
   IncompleteWrite,
   ListedObject,
+  PutOptions,
   Storage,
   StorageBody,
   StorageHead,

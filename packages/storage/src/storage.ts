@@ -48,10 +48,20 @@ export interface IncompleteWrite {
   size?: number;
 }
 
+export interface PutOptions {
+  contentType?: string;
+  /**
+   * Filesystem storage: the directory's fsync after the rename may be one shared with writes into the
+   * same directory finishing at the same time (still one that starts after this write's rename). Uploads
+   * ask for it: a burst of them lands in one directory.
+   */
+  shareDirectorySync?: boolean;
+}
+
 export interface Storage {
   readonly kind: 'fs' | 's3';
   /** Streams body to key; resolves when durable. Visible only when complete. Overwrites are allowed but callers avoid them. */
-  put(key: string, body: StorageBody, opts?: { contentType?: string }): Promise<{ size: number }>;
+  put(key: string, body: StorageBody, opts?: PutOptions): Promise<{ size: number }>;
   /** null when absent. range is inclusive [start, end] like HTTP. */
   get(key: string, opts?: { range?: ByteRange }): Promise<StoredObject | null>;
   head(key: string): Promise<StorageHead | null>;

@@ -38,7 +38,7 @@ export async function storeBytes(
   const digester = new BlobDigester({ thread: ctx.config.digestThread });
   let size = 0;
   const body = new PassThrough({ highWaterMark: 1 << 20 });
-  const put = ctx.storage.put(storageKey, body);
+  const put = ctx.storage.put(storageKey, body, { shareDirectorySync: opts.kind === 'uploads' });
   // A put that fails while we wait for `drain` must end the wait, not leave it hanging. (Listeners are
   // removed after each wait: racing every wait against one long-lived promise keeps them all reachable.)
   let putFailure: { error: unknown } | null = null;

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StorageUnavailableError } from '../errors';
 import { patternStream, sha256Of, sha256OfPattern } from '../testing/byte-streams';
 import { describeStorageContract } from '../testing/storage-contract';
@@ -28,6 +28,31 @@ describe('FsStorage on disk', () => {
     const storage = new FsStorage(root);
     await storage.put('blobs/sha256/ab/abcdef', 'blob');
     expect(await readdir(join(root, 'blobs/sha256/ab'))).toEqual(['abcdef']);
+  });
+
+  it('stores every one of concurrent writes into one directory that share its syncs, in fewer syncs', async () => {
+    const root = join(workDir, 'shared-sync');
+    const storage = new FsStorage(root);
+    await storage.put('uploads/2026/12/first', 'first');
+    // Directory syncs are FileHandle.sync calls (a file's own data is flushed by its write stream).
+    const probe = await open(join(root, 'uploads/2026/12/first'), 'r');
+    const sync = vi.spyOn(Object.getPrototypeOf(probe), 'sync');
+    await probe.close();
+    try {
+      const keys = Array.from({ length: 20 }, (_, i) => `uploads/2026/12/k${i}`);
+      await Promise.all(keys.map((key) => storage.put(key, `bytes of ${key}`, { shareDirectorySync: true })));
+      expect(sync.mock.calls.length).toBeGreaterThan(0);
+      expect(sync.mock.calls.length).toBeLessThan(keys.length);
+      for (const key of keys) {
+        const stored = await storage.get(key);
+        expect(Buffer.concat(await stored!.body.toArray()).toString()).toBe(`bytes of ${key}`);
+      }
+      expect((await readdir(join(root, 'uploads/2026/12'))).sort()).toEqual(
+        ['first', ...keys.map((k) => k.split('/').pop())].sort(),
+      );
+    } finally {
+      sync.mockRestore();
+    }
   });
 
   it('leaves no temporary file behind after a failed write', async () => {

@@ -13,6 +13,7 @@ import type {
   ByteRange,
   IncompleteWrite,
   ListedObject,
+  PutOptions,
   Storage,
   StorageBody,
   StorageHead,
@@ -32,8 +33,10 @@ export class FsStorage implements Storage {
   /** root must be absolute (createStorage ensures it). */
   constructor(readonly root: string) {}
 
+  private readonly directorySyncs = new DirectorySyncs();
+
   /** contentType is not stored: it matters to S3 and its CDN; whoever serves files from disk sets it. */
-  async put(key: string, body: StorageBody, _opts?: { contentType?: string }): Promise<{ size: number }> {
+  async put(key: string, body: StorageBody, opts?: PutOptions): Promise<{ size: number }> {
     const path = this.pathOf(key);
     const dir = dirname(path);
     const firstCreated = await mkdir(dir, { recursive: true });
@@ -53,7 +56,8 @@ export class FsStorage implements Storage {
       await rm(temp, { force: true });
       throw err;
     }
-    await syncDirectories(dir, firstCreated);
+    if (opts?.shareDirectorySync && !firstCreated) await this.directorySyncs.sync(dir);
+    else await syncDirectories(dir, firstCreated);
     return { size: out.bytesWritten };
   }
 
@@ -260,12 +264,45 @@ async function syncDirectories(dir: string, firstCreated: string | undefined): P
       if (d === firstCreated || dirname(d) === d) break;
     }
   }
-  for (const d of new Set(dirs)) {
-    const handle = await open(d, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+  for (const d of new Set(dirs)) await syncDirectory(d);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The fsyncs of directories that files were renamed into, shared: a write arriving while a sync of its
+ * directory runs waits for the next one, which starts after that sync (so after its rename), together
+ * with every write that arrives meanwhile. A burst of uploads into one directory makes a few syncs
+ * (each an open, fsync and close on the thread pool) instead of one each; a lone write syncs at once.
+ */
+class DirectorySyncs {
+  private readonly pending = new Map<string, { running: Promise<void>; next: Promise<void> | null }>();
+
+  sync(dir: string): Promise<void> {
+    const entry = this.pending.get(dir);
+    if (!entry) return this.start(dir);
+    entry.next ??= entry.running.then(
+      () => this.start(dir),
+      () => this.start(dir),
+    );
+    return entry.next;
+  }
+
+  private start(dir: string): Promise<void> {
+    const running = syncDirectory(dir);
+    const entry = { running, next: null as Promise<void> | null };
+    this.pending.set(dir, entry);
+    const settled = () => {
+      if (this.pending.get(dir) === entry && entry.next === null) this.pending.delete(dir);
+    };
+    running.then(settled, settled);
+    return running;
   }
 }
