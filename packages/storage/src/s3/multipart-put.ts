@@ -5,7 +5,8 @@
 // before, collects each part's chunks and concatenates them, and the next part starts as a view of that
 // concatenation: about three parts' worth per upload, all of it garbage that only V8's old-generation
 // collections free. bench/README.md, "Upload memory: 1 GiB to S3", has the measurements.)
-import type { Readable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
   ChecksumAlgorithm,
@@ -193,8 +194,8 @@ export async function putBytes(
 }
 
 /**
- * Writes the stream's bytes and returns their count. A failing part destroys `body` with the failure, so
- * its writer stops at once; a failing body aborts the upload. Either way nothing is left under the key.
+ * Writes the stream's bytes and returns their count. A failing part stops the stream at once (it is
+ * destroyed with the failure); a failing stream aborts the upload. Either way nothing is left under the key.
  */
 export async function putStream(
   client: S3Client,
@@ -202,7 +203,6 @@ export async function putStream(
   body: Readable,
   opts: PartOptions,
 ): Promise<number> {
-  const upload = new MultipartUpload(client, target, opts, (error) => body.destroy(error));
   const free: Buffer[] = [];
   let part: Buffer | null = null;
   let filled = 0;
@@ -213,20 +213,29 @@ export async function putStream(
     filled = 0;
     await upload.send(bytes.subarray(0, length), () => free.push(bytes));
   };
-  try {
-    for await (const chunk of body as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        // A full part is sent once more bytes arrive: a body of exactly one part is a single PutObject.
-        if (part && filled === opts.partSize) await sendPart(part, filled);
-        part ??= free.pop() ?? Buffer.allocUnsafeSlow(opts.partSize);
-        const take = Math.min(chunk.byteLength - offset, opts.partSize - filled);
-        part.set(chunk.subarray(offset, offset + take), filled);
-        filled += take;
-        offset += take;
-      }
+  const copyIn = async (chunk: Uint8Array) => {
+    size += chunk.byteLength;
+    let offset = 0;
+    while (offset < chunk.byteLength) {
+      // A full part is sent once more bytes arrive: a body of exactly one part is a single PutObject.
+      if (part && filled === opts.partSize) await sendPart(part, filled);
+      part ??= free.pop() ?? Buffer.allocUnsafeSlow(opts.partSize);
+      const take = Math.min(chunk.byteLength - offset, opts.partSize - filled);
+      part.set(chunk.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
     }
+  };
+  // The chunks are taken one by one as the body emits them. (Not with for-await: a paused stream's
+  // iterator reads all it has buffered at once, and `read()` concatenates it, a copy of every byte.)
+  const sink = new Writable({
+    write(chunk: Uint8Array, _encoding, done) {
+      copyIn(chunk).then(() => done(), done);
+    },
+  });
+  const upload = new MultipartUpload(client, target, opts, (error) => sink.destroy(error));
+  try {
+    await pipeline(body, sink);
     const last = part as Buffer | null;
     if (!upload.started) {
       await putObject(client, target, last ? last.subarray(0, filled) : Buffer.alloc(0), opts);
