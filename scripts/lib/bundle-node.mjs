@@ -6,7 +6,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-/** Bare imports of npm packages stay external; @pallet/*, `@/` and relative imports are bundled. */
+/**
+ * Bare imports of npm packages stay external; @pallet/*, `@/` and relative imports are bundled. An external
+ * package that nothing kept in the bundle uses is not imported at all (`sideEffects: false`): a process
+ * bundles all of @pallet/core's index but runs a few of its services, and an unused `import` statement
+ * would still load its package at start (the front carried the CloudFront client that way). So no npm
+ * package may be imported for its side effects alone (`import 'pkg'` is dropped).
+ */
 const externalNpm = {
   name: 'external-npm',
   setup(b) {
@@ -14,7 +20,7 @@ const externalNpm = {
       if (args.path.startsWith('@pallet/') || args.path.startsWith('@/')) return undefined;
       // JSON data (spdx-license-ids) is bundled: an external JSON import would need its attribute kept.
       if (args.path.endsWith('.json')) return undefined;
-      return { path: args.path, external: true };
+      return { path: args.path, external: true, sideEffects: false };
     });
   },
 };

@@ -6,8 +6,8 @@ import * as x509 from '@peculiar/x509';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
-// Node's WebCrypto is the standard Crypto interface; the DOM typings are not part of this build.
-x509.cryptoProvider.set(webcrypto as never);
+// @peculiar/x509 takes Node's WebCrypto from `globalThis.crypto` by itself. (Setting it here, at import,
+// would be a statement that keeps the library loaded in every bundle of core, the web front's included.)
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 86_400_000;
