@@ -114,6 +114,10 @@ export async function serveAppRoute(
   await sendResponse(req, res, response, opts.alwaysHttps);
 }
 
+function isJson(response: Response): boolean {
+  return response.headers.get('content-type')?.startsWith('application/json') ?? false;
+}
+
 async function sendResponse(
   req: IncomingMessage,
   res: ServerResponse,
@@ -132,6 +136,23 @@ async function sendResponse(
   if (cookies.length > 0) headers['set-cookie'] = cookies;
   if (!response.body) {
     res.writeHead(response.status, headers);
+    res.end();
+    return;
+  }
+  if (isJson(response)) {
+    // A JSON answer (every answer of the upload route) is small: read whole, it leaves in one write
+    // with its headers and the last chunk (write and end in one tick go out together), not in a write
+    // per piece of a piped Web stream.
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch {
+      res.destroy();
+      return;
+    }
+    if (res.destroyed) return;
+    res.writeHead(response.status, headers);
+    res.write(bytes);
     res.end();
     return;
   }
