@@ -12,29 +12,56 @@ export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 
 const clients = new Map<string, PrismaClient>();
 
-/** One client per database URL per process (Next.js dev reloads modules; the map lives on globalThis). */
+/**
+ * One client per database URL per process (Next.js dev reloads modules; the map lives on globalThis). The
+ * Prisma client itself is built at its first use (lazyClient): building it decodes the schema's query
+ * graph, 6-8 MiB of heap, and the web front answers uploads on the plain pg path (raw-sql.ts) alone.
+ */
 export function getDb(databaseUrl: string): PrismaClient {
   const g = globalThis as unknown as { __palletDb?: Map<string, PrismaClient> };
   const map = g.__palletDb ?? clients;
   g.__palletDb = map;
   let client = map.get(databaseUrl);
   if (!client) {
-    client = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }),
-      transactionOptions: TRANSACTION_OPTIONS,
-    });
     // As many connections as Prisma's pool: upload registrations run their transactions here.
     const raw = createRawPool(databaseUrl, 10);
+    client = lazyClient(
+      () =>
+        new PrismaClient({
+          adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }),
+          transactionOptions: TRANSACTION_OPTIONS,
+        }),
+      raw,
+    );
     rawPools.set(client, raw);
-    // The raw pool closes with the client (callers only know `$disconnect`).
-    const disconnect = client.$disconnect.bind(client);
-    client.$disconnect = async () => {
-      await Promise.allSettled([raw.end()]);
-      await disconnect();
-    };
     map.set(databaseUrl, client);
   }
   return client;
+}
+
+/**
+ * Stands for the client `build` makes, making it at the first property read. Its `$disconnect` also
+ * closes the raw pool (callers only know `$disconnect`), and does not build a client never used.
+ */
+function lazyClient(build: () => PrismaClient, raw: RawPool): PrismaClient {
+  let real: PrismaClient | undefined;
+  const disconnect = async () => {
+    await Promise.allSettled([raw.end()]);
+    await real?.$disconnect();
+  };
+  // The target answers `in` for the client's methods (asRawSql asks) without building it.
+  return new Proxy(Object.create(PrismaClient.prototype) as PrismaClient, {
+    get(_target, key) {
+      if (key === '$disconnect') return disconnect;
+      real ??= build();
+      const value: unknown = Reflect.get(real, key);
+      // Methods run on the client itself: its private fields are not the stand-in's.
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+    has(target, key) {
+      return real ? key in real : key in target;
+    },
+  });
 }
 
 // Beside the client map on globalThis (Next.js dev reloads modules), so a kept client keeps its pool.
