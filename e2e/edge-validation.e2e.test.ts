@@ -110,7 +110,11 @@ async function sendPartly(opts: {
     let sentBeforeAnswer = -1;
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no answer within 15 s after ${sent} body bytes`));
+      // What did arrive (a head without its body?) tells a stalled answer from none.
+      const got = answer
+        ? `; received so far: ${JSON.stringify(answer.slice(0, 600))}`
+        : '; nothing received';
+      reject(new Error(`no complete answer within 15 s after ${sent} body bytes${got}`));
     }, 15_000);
     const finish = () => {
       clearTimeout(timer);
