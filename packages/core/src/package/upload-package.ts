@@ -137,14 +137,20 @@ interface Registration {
   blobCreated: boolean;
 }
 
-/** The answer the standalone statement settled: a new package, or the same bytes again. */
-function quickAnswer(quick: FirstUpload | null): Registration | null {
-  if (!quick?.blob) return null;
-  const { blob, distribution, created, live } = quick;
+/**
+ * The answer recordFirstUpload settled, on either way: a new package, or the same bytes again. The rows
+ * an answer shows are at hand (the blob, the distribution): no relation is read again.
+ */
+function settledAnswer(
+  recorded: FirstUpload | null,
+  distribution: Distribution | undefined = recorded?.distribution,
+): Registration | null {
+  if (!recorded?.blob || !distribution) return null;
+  const { blob, created, live } = recorded;
   if (created)
-    return { created: true, pkg: { ...created, blob, distribution }, blobCreated: quick.blobCreated };
+    return { created: true, pkg: { ...created, blob, distribution }, blobCreated: recorded.blobCreated };
   if (live && live.blobId === blob.id && live.status !== 'DELETING') {
-    return { created: false, pkg: { ...live, blob, distribution }, blobCreated: quick.blobCreated };
+    return { created: false, pkg: { ...live, blob, distribution }, blobCreated: recorded.blobCreated };
   }
   return null;
 }
@@ -168,16 +174,8 @@ async function registerUnderLock(sql: RawSql, plan: UploadPlan): Promise<Registr
     version: id.version,
     architecture: id.architecture,
   };
-  // The rows an answer shows are at hand (the blob, the distribution): no relation is read again.
-  if (recorded.created)
-    return {
-      created: true,
-      pkg: { ...recorded.created, blob, distribution },
-      blobCreated: recorded.blobCreated,
-    };
-  if (live && live.blobId === blob.id && live.status !== 'DELETING') {
-    return { created: false, pkg: { ...live, blob, distribution }, blobCreated: recorded.blobCreated };
-  }
+  const settled = settledAnswer(recorded, distribution);
+  if (settled) return settled;
   if (live && live.status !== 'DELETING' && !plan.overwrite) {
     throw new Conflict(
       `${id.name} ${id.version} (${id.architecture}) already exists in ${dist.name} with other content; set overwrite=true to replace it.`,
@@ -367,7 +365,7 @@ export async function uploadPackage(
     // Committed already: the staged bytes are the blob's from now on, whatever the transaction decides.
     if (quick?.blobCreated) keepStaged = true;
     const result =
-      quickAnswer(quick) ?? (await rawTransaction(ctx.db, (sql) => registerUnderLock(sql, plan)));
+      settledAnswer(quick) ?? (await rawTransaction(ctx.db, (sql) => registerUnderLock(sql, plan)));
     keepStaged ||= result.blobCreated;
     if (result.created) {
       // The distribution's ingestion takes every package waiting in it (a burst is a few batches).
